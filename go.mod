@@ -1,0 +1,5 @@
+module onemap
+
+go 1.26.8
+
+require github.com/paulmach/orb v0.14.0 // indirect
