@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# test.sh installs what the tests need on a fresh Debian machine (PostgreSQL 15
+# + PostGIS 3 + pgRouting, GDAL's ogrinfo), starts PostGIS on loopback and
+# runs every test with ONEMAP_REQUIRE_DB=1, so a missing database fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v ogrinfo >/dev/null || need+=(gdal-bin)
+if ((${#need[@]})); then
+	[ "$(id -u)" = 0 ] || { echo "installing ${need[*]} needs root" >&2; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+bash scripts/postgis.sh
+
+export ONEMAP_TEST_DATABASE_URL="${ONEMAP_TEST_DATABASE_URL:-postgres://onemap:onemap@127.0.0.1:5432/onemap_test?sslmode=disable}"
+export ONEMAP_REQUIRE_DB=1
+
+test -z "$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
+go vet ./...
+go test -count=1 -timeout 20m ./...

@@ -1,0 +1,63 @@
+package sql
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"onemap/layers"
+)
+
+// bulkInserts is the batch size above which inserts go through COPY: for a
+// handful of rows the statements are cheaper than setting up a copy.
+const bulkInserts = 50
+
+// Apply commits a batch in one transaction: the catalog row is locked first
+// (so writers of a layer take turns and its versions neither skip nor
+// repeat), then Replace clears the table, Delete, Update and Insert run, the
+// version moves up by one and the change is logged. Any error rolls all of it
+// back.
+func (s *Store) Apply(ctx context.Context, name string, b layers.Batch) (layers.Commit, error) {
+	const op = "sql.Apply"
+	var commit layers.Commit
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		l, err := s.layer(ctx, tx, s.q.LayerLock, name, op)
+		if err != nil {
+			return err
+		}
+		b, err := layers.PrepareBatch(l, b)
+		if err != nil {
+			return err
+		}
+		w := &writer{s: s, tx: tx, l: l, td: newTableData(l)}
+		removed := 0
+		if b.Replace {
+			if removed, err = w.clear(ctx); err != nil {
+				return err
+			}
+		}
+		if err := w.delete(ctx, b.Delete); err != nil {
+			return err
+		}
+		if err := w.update(ctx, b.Update); err != nil {
+			return err
+		}
+		ids, err := w.insert(ctx, b.Insert, !b.Replace)
+		if err != nil {
+			return err
+		}
+		var updated time.Time
+		if err := tx.QueryRow(ctx, s.q.LayerBump, name).Scan(&commit.Version, &updated); err != nil {
+			return err
+		}
+		commit.IDs = ids
+		_, err = tx.Exec(ctx, s.q.VersionInsert, name, commit.Version, b.Note,
+			len(b.Insert), len(b.Update), removed+len(b.Delete), b.Replace)
+		return err
+	})
+	if err != nil {
+		return layers.Commit{}, dbError(err, op)
+	}
+	return commit, nil
+}

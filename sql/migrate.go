@@ -1,0 +1,125 @@
+package sql
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"onemap/layers"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one forward-only schema change, migrations/NNNN_name.sql.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations reads the embedded migrations in version order and refuses
+// badly named or duplicate versions.
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	seen := map[int]string{}
+	for _, e := range entries {
+		num, rest, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || len(num) != 4 || !strings.HasSuffix(rest, ".sql") || v < 1 {
+			return nil, fmt.Errorf("migration file %s is not named NNNN_name.sql", e.Name())
+		}
+		if prev, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migrations %s and %s share version %d", prev, e.Name(), v)
+		}
+		seen[v] = e.Name()
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: strings.TrimSuffix(rest, ".sql"), sql: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// migrate applies the migrations this schema has not seen, in order, in one
+// transaction under an advisory lock (so concurrent Opens of one schema wait
+// for each other), and seeds the rules table with its first version.
+func (s *Store) migrate(ctx context.Context) error {
+	const op = "sql.migrate"
+	ms, err := loadMigrations()
+	if err != nil {
+		return layers.Wrap(err, layers.Internal, op, "")
+	}
+	var oid *uint32
+	if err := s.pool.QueryRow(ctx, s.q.GeometryOID).Scan(&oid); err != nil {
+		return dbError(err, op)
+	}
+	if oid == nil {
+		return layers.Errorf(layers.Unavailable, op, "PostGIS is not installed in this database (or not on its search_path); run scripts/postgis.sh as root, or CREATE EXTENSION postgis as a superuser")
+	}
+	var schema *string
+	if err := s.pool.QueryRow(ctx, s.q.CurrentSchema).Scan(&schema); err != nil {
+		return dbError(err, op)
+	}
+	if schema == nil {
+		return layers.Errorf(layers.Invalid, op, "no schema of the search_path exists; create the schema first or fix search_path in the database URL")
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, s.q.MigrateLock); err != nil {
+			return dbError(err, op)
+		}
+		if _, err := tx.Exec(ctx, s.q.MigrationsTable); err != nil {
+			return dbError(err, op)
+		}
+		rows, err := tx.Query(ctx, s.q.MigrationsApplied)
+		if err != nil {
+			return dbError(err, op)
+		}
+		applied, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+		if err != nil {
+			return dbError(err, op)
+		}
+		done := map[int]bool{}
+		for _, v := range applied {
+			done[int(v)] = true
+		}
+		for _, m := range ms {
+			if done[m.version] {
+				continue
+			}
+			// No arguments: pgx sends the file with the simple protocol, which
+			// allows several statements.
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				if e := dbError(err, op); !layers.IsKind(e, layers.Internal) {
+					return e
+				}
+				return layers.Wrap(err, layers.Internal, op, fmt.Sprintf("database migration %04d_%s failed", m.version, m.name))
+			}
+			if _, err := tx.Exec(ctx, s.q.MigrationRecord, m.version, m.name); err != nil {
+				return dbError(err, op)
+			}
+		}
+		rules, err := json.Marshal(layers.DefaultRules())
+		if err != nil {
+			return layers.Wrap(err, layers.Internal, op, "")
+		}
+		if _, err := tx.Exec(ctx, s.q.RulesSeed, "defaults from the national standards and the district plan", rules); err != nil {
+			return dbError(err, op)
+		}
+		return nil
+	})
+	return dbError(err, op)
+}

@@ -1,0 +1,78 @@
+package sql
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"strings"
+)
+
+//go:embed queries/*.sql
+var queryFiles embed.FS
+
+// queries holds the text of every catalog statement, one embedded file each.
+// Naming the files in struct tags makes a missing file fail Open (and the
+// tests) instead of a request at run time.
+type queries struct {
+	MigrateLock       string `file:"migrate_lock.sql"`
+	MigrationsTable   string `file:"migrations_table.sql"`
+	MigrationsApplied string `file:"migrations_applied.sql"`
+	MigrationRecord   string `file:"migration_record.sql"`
+	CurrentSchema     string `file:"current_schema.sql"`
+	GeometryOID       string `file:"geometry_oid.sql"`
+	LayersList        string `file:"layers_list.sql"`
+	LayerGet          string `file:"layer_get.sql"`
+	LayerLock         string `file:"layer_lock.sql"`
+	LayerInsert       string `file:"layer_insert.sql"`
+	LayerBump         string `file:"layer_bump.sql"`
+	VersionInsert     string `file:"version_insert.sql"`
+	VersionsList      string `file:"versions_list.sql"`
+	IDsAllocate       string `file:"ids_allocate.sql"`
+	IDsAdvance        string `file:"ids_advance.sql"`
+	RulesLock         string `file:"rules_lock.sql"`
+	RulesCurrent      string `file:"rules_current.sql"`
+	RulesInsert       string `file:"rules_insert.sql"`
+	RulesSeed         string `file:"rules_seed.sql"`
+}
+
+// loadQueries reads every statement named in queries from the embedded files
+// and refuses files that no field names, so that dead SQL cannot pile up.
+func loadQueries() (queries, error) {
+	var q queries
+	v := reflect.ValueOf(&q).Elem()
+	used := map[string]bool{}
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Tag.Get("file")
+		b, err := queryFiles.ReadFile("queries/" + name)
+		if err != nil {
+			return queries{}, fmt.Errorf("query file %s: %w", name, err)
+		}
+		if strings.TrimSpace(string(b)) == "" {
+			return queries{}, fmt.Errorf("query file %s is empty", name)
+		}
+		v.Field(i).SetString(string(b))
+		used[name] = true
+	}
+	entries, err := fs.ReadDir(queryFiles, "queries")
+	if err != nil {
+		return queries{}, err
+	}
+	for _, e := range entries {
+		if !used[e.Name()] {
+			return queries{}, fmt.Errorf("query file %s is not used by any statement", e.Name())
+		}
+	}
+	return q, nil
+}
+
+// all lists every statement with its file name, for the tests that prepare
+// each one against PostGIS.
+func (q queries) all() map[string]string {
+	out := map[string]string{}
+	v := reflect.ValueOf(q)
+	for i := 0; i < v.NumField(); i++ {
+		out[v.Type().Field(i).Tag.Get("file")] = v.Field(i).String()
+	}
+	return out
+}

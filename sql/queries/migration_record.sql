@@ -1,0 +1,2 @@
+-- migration_record marks one migration as applied.
+INSERT INTO onemap_migrations (version, name) VALUES ($1, $2)
