@@ -1,0 +1,110 @@
+// Package server is onemap's HTTP API: OGC API – Features (Core, GeoJSON,
+// OpenAPI 3.0) over the layers of a layers.Store, feature writes for the
+// operators who update shelters during an incident, the layer catalog and the
+// rules table. Every route is listed in routes.go and every error becomes an
+// HTTP status in errors.go.
+package server
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/paulmach/orb"
+
+	"onemap/layers"
+)
+
+// Options configures a Server. The zero value works: it logs nowhere, links
+// to the host the request came to, and allows request bodies up to
+// DefaultMaxBodyBytes.
+type Options struct {
+	// Logger receives the access log and the causes of internal errors.
+	Logger *slog.Logger
+	// Version is the build's version, shown in the OpenAPI document.
+	Version string
+	// BaseURL is the absolute URL the API is reached at (for example
+	// "https://yjj.example.gov.cn/onemap" behind a reverse proxy). Links in
+	// responses start with it. Empty: links use the scheme and Host of each
+	// request; forwarded headers are not trusted.
+	BaseURL string
+	// Title and Description head the landing page.
+	Title       string
+	Description string
+	// Frame is the extent reported for a collection that has no features
+	// yet: the district's frame. Zero: the whole lon/lat range.
+	Frame orb.Bound
+	// MaxBodyBytes caps a request body; larger bodies get 413. Zero means
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// ReadyTimeout bounds the store ping of /readyz. Zero means 2 s.
+	ReadyTimeout time.Duration
+}
+
+// DefaultMaxBodyBytes is the default request body cap: a whole town's
+// shelters fit many times over, a runaway upload does not.
+const DefaultMaxBodyBytes = 10 << 20
+
+// Server serves one store over HTTP.
+type Server struct {
+	store   layers.Store
+	opts    Options
+	log     *slog.Logger
+	echo    *echo.Echo
+	extents *extentCache
+}
+
+// New builds the server and its routes. The store stays owned by the caller,
+// who closes it after the HTTP server has shut down.
+func New(store layers.Store, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Title == "" {
+		opts.Title = "onemap 应急一张图"
+	}
+	if opts.Description == "" {
+		opts.Description = "Emergency geodata of the district (shelters, fire stations, stockpiles, hazard zones, census units, roads) as OGC API – Features."
+	}
+	if opts.Frame == (orb.Bound{}) {
+		opts.Frame = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.ReadyTimeout <= 0 {
+		opts.ReadyTimeout = 2 * time.Second
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	s := &Server{store: store, opts: opts, log: opts.Logger, extents: newExtentCache()}
+	s.echo = s.newEcho()
+	return s
+}
+
+// Handler returns the HTTP handler of the API.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// newEcho wires middleware, the error handler and the routes.
+func (s *Server) newEcho() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(stripTrailingSlash)
+	e.Use(s.requestID, s.accessLog, s.recoverPanic,
+		// GeoJSON shrinks about tenfold; small answers are not worth it.
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 2048}))
+	for _, r := range s.routes() {
+		e.Add(r.Method, r.Path, r.Handler)
+		if r.Method == http.MethodGet {
+			// HEAD answers like GET without the body (net/http drops it),
+			// so a client can check an ETag cheaply.
+			e.Add(http.MethodHead, r.Path, r.Handler)
+		}
+	}
+	return e
+}
