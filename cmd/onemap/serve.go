@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"onemap/layers"
+	"onemap/layers/demo"
+	"onemap/server"
+)
+
+// shutdownGrace is how long in-flight requests may take to finish after a
+// stop signal before the server closes their connections.
+const shutdownGrace = 20 * time.Second
+
+// serve runs the HTTP service until ctx is cancelled, then shuts down
+// gracefully: it stops accepting, lets in-flight requests finish, and closes
+// the store last.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storeFlags
+	sf.register(fs, getenv)
+	addr := fs.String("addr", "127.0.0.1:8080", "host:port to listen on (port 0 picks a free one)")
+	baseURL := fs.String("base-url", getenv("ONEMAP_BASE_URL"), "absolute URL clients reach the API at, when behind a reverse proxy (default $ONEMAP_BASE_URL)")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q: %w", fs.Args(), errUsage)
+	}
+	log, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+
+	store, err := sf.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Warn("closing the store", "err", err)
+		}
+	}()
+	if err := seedIfEmpty(ctx, store, sf, log); err != nil {
+		return err
+	}
+
+	srv := server.New(store, server.Options{
+		Logger:  log,
+		Version: version(),
+		BaseURL: *baseURL,
+		Frame:   districtFrame(),
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	log.Info("listening", "url", url)
+	fmt.Fprintf(stdout, "listening on %s\n", url)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("the HTTP server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down; letting in-flight requests finish", "grace", shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		hs.Close()
+		return fmt.Errorf("requests still running after %s were cut off: %w", shutdownGrace, err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// seedIfEmpty fills an embedded store that has no layers yet with the demo
+// district, so that "onemap serve" shows a working map on first start. A
+// PostGIS store is never filled implicitly: it is the store of record.
+func seedIfEmpty(ctx context.Context, store layers.Store, sf storeFlags, log *slog.Logger) error {
+	ls, err := store.Layers(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ls) > 0 {
+		return nil
+	}
+	if !sf.embedded() {
+		log.Warn("the database has no layers; load the demo district with `onemap demo -database-url …` or upload data")
+		return nil
+	}
+	log.Info("empty GeoPackage: loading the synthetic demo district", "seed", 1)
+	start := time.Now()
+	d := demo.Generate(1)
+	err = demo.Load(ctx, store, d, func(layer string, n int) {
+		log.Info("demo layer loaded", "layer", layer, "features", n)
+	})
+	if err != nil {
+		return fmt.Errorf("loading the demo district: %w", err)
+	}
+	log.Info("demo district loaded", "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// districtFrame is Haimen District's frame (121°04′–121°32′E,
+// 31°46′–32°09′N): the extent the API reports for a layer with no features.
+func districtFrame() orb.Bound {
+	return orb.Bound{Min: orb.Point{121 + 4.0/60, 31 + 46.0/60}, Max: orb.Point{121 + 32.0/60, 32 + 9.0/60}}
+}
+
+// newLogger builds the process logger.
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("-log-format must be text or json, got %q: %w", format, errUsage)
+}

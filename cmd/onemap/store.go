@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+
+	"onemap/gpkg"
+	"onemap/layers"
+	"onemap/sql"
+)
+
+// storeFlags are the flags that choose the store, shared by serve and demo.
+type storeFlags struct {
+	data        string
+	databaseURL string
+}
+
+// register adds -data and -database-url to fs. The database URL defaults to
+// ONEMAP_DATABASE_URL so that it need not appear in a process list.
+func (sf *storeFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&sf.data, "data", "onemap.gpkg", "path of the embedded GeoPackage store (used without -database-url)")
+	fs.StringVar(&sf.databaseURL, "database-url", getenv("ONEMAP_DATABASE_URL"), "PostGIS URL, postgres://user:password@host:port/db?sslmode=disable (default $ONEMAP_DATABASE_URL)")
+}
+
+// embedded reports whether the store is the GeoPackage file.
+func (sf *storeFlags) embedded() bool { return sf.databaseURL == "" }
+
+// open opens the chosen store. The log names the GeoPackage path but never
+// the database URL, which may hold a password.
+func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (layers.Store, error) {
+	if !sf.embedded() {
+		s, err := sql.Open(ctx, sf.databaseURL)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("store opened", "store", "postgis")
+		return s, nil
+	}
+	s, err := gpkg.Open(ctx, sf.data)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("store opened", "store", "geopackage", "path", s.Path())
+	return s, nil
+}
