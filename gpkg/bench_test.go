@@ -3,13 +3,12 @@ package gpkg_test
 import (
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 
 	"onemap/gpkg"
+	"onemap/internal/testenv"
 	"onemap/layers"
 )
 
@@ -50,7 +49,7 @@ func BenchmarkQuery(b *testing.B) {
 	inner := orb.Bound{Min: haimen.Min, Max: orb.Point{haimen.Max[0] - w, haimen.Max[1] - h}}
 	b.Run("bbox_1000_of_100000", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(7, 7))
-		measure(b, func() int {
+		testenv.Latency(b, func() int {
 			lo := randomPoint(rng, inner)
 			box := orb.Bound{Min: lo, Max: orb.Point{lo[0] + w, lo[1] + h}}
 			r, err := s.Query(b.Context(), l.Name, layers.Query{BBox: &box, Limit: layers.MaxLimit})
@@ -62,7 +61,7 @@ func BenchmarkQuery(b *testing.B) {
 	})
 	b.Run("nearest_10", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(8, 8))
-		measure(b, func() int {
+		testenv.Latency(b, func() int {
 			r, err := s.Query(b.Context(), l.Name, layers.Query{Near: &layers.Near{Point: randomPoint(rng, haimen)}, Limit: 10})
 			if err != nil {
 				b.Fatal(err)
@@ -72,7 +71,7 @@ func BenchmarkQuery(b *testing.B) {
 	})
 	b.Run("within_1km_class_filter", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(9, 9))
-		measure(b, func() int {
+		testenv.Latency(b, func() int {
 			r, err := s.Query(b.Context(), l.Name, layers.Query{
 				Near:  &layers.Near{Point: randomPoint(rng, haimen), Within: 1000},
 				Where: []layers.Condition{{Field: "class", Op: layers.Eq, Value: "long_term"}},
@@ -84,26 +83,6 @@ func BenchmarkQuery(b *testing.B) {
 			return len(r.Features)
 		})
 	})
-}
-
-// measure runs q b.N times, timing each call, and reports p50 and p99 (ns)
-// and the mean number of features returned.
-func measure(b *testing.B, q func() int) {
-	b.Helper()
-	durs := make([]time.Duration, 0, b.N)
-	total := 0
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		start := time.Now()
-		total += q()
-		durs = append(durs, time.Since(start))
-	}
-	b.StopTimer()
-	slices.Sort(durs)
-	pct := func(p float64) float64 { return float64(durs[int(p*float64(len(durs)-1))].Nanoseconds()) }
-	b.ReportMetric(pct(0.50), "p50-ns")
-	b.ReportMetric(pct(0.99), "p99-ns")
-	b.ReportMetric(float64(total)/float64(b.N), "features/op")
 }
 
 func randomPoint(rng *rand.Rand, in orb.Bound) orb.Point {

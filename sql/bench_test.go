@@ -3,7 +3,6 @@ package sql
 import (
 	"context"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -49,15 +48,13 @@ func BenchmarkBBoxQuery(b *testing.B) {
 	q := layers.Query{BBox: &box, Limit: layers.MaxLimit}
 
 	b.Run("store", func(b *testing.B) {
-		var n int
-		lat := measure(b, func() {
+		testenv.Latency(b, func() int {
 			r, err := s.Query(ctx, benchLayer, q)
 			if err != nil {
 				b.Fatal(err)
 			}
-			n = len(r.Features)
+			return len(r.Features)
 		})
-		report(b, lat, n)
 	})
 
 	b.Run("pgx", func(b *testing.B) {
@@ -77,13 +74,12 @@ func BenchmarkBBoxQuery(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var n int
-		lat := measure(b, func() {
+		testenv.Latency(b, func() int {
 			rows, err := s.pool.Query(ctx, text, d.args...)
 			if err != nil {
 				b.Fatal(err)
 			}
-			n = 0
+			n := 0
 			for rows.Next() {
 				_ = rows.RawValues()
 				n++
@@ -91,33 +87,9 @@ func BenchmarkBBoxQuery(b *testing.B) {
 			if err := rows.Err(); err != nil {
 				b.Fatal(err)
 			}
+			return n
 		})
-		report(b, lat, n)
 	})
-}
-
-// measure runs fn b.N times and returns each run's duration.
-func measure(b *testing.B, fn func()) []time.Duration {
-	lat := make([]time.Duration, 0, b.N)
-	for b.Loop() {
-		start := time.Now()
-		fn()
-		lat = append(lat, time.Since(start))
-	}
-	return lat
-}
-
-func report(b *testing.B, lat []time.Duration, features int) {
-	if len(lat) == 0 {
-		return
-	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		return float64(lat[int(p*float64(len(lat)-1))]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(float64(features), "features")
 }
 
 // benchStore opens the store in benchSchema and loads the benchmark layer
