@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v ogrinfo >/dev/null || need+=(gdal-bin)
+dpkg -s libproj-dev >/dev/null 2>&1 || need+=(libproj-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v gcc >/dev/null || need+=(gcc)
 if ((${#need[@]})); then
 	[ "$(id -u)" = 0 ] || { echo "installing ${need[*]} needs root" >&2; exit 1; }
 	apt-get update -qq
