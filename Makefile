@@ -5,14 +5,19 @@ ADDR    ?= 127.0.0.1:8080
 DATA    ?= onemap.gpkg
 TEST_DATABASE_URL ?= postgres://onemap:onemap@127.0.0.1:5432/onemap_test?sslmode=disable
 
-.PHONY: run build test test-go bench lint
+.PHONY: run build frontend test test-go bench lint
 
 # run serves the embedded demo district at http://$(ADDR).
 run: build
 	./bin/onemap serve -addr $(ADDR) -data $(DATA)
 
-build:
+# build compiles the service with the web app embedded.
+build: frontend
 	$(GO) build -o bin/onemap ./cmd/onemap
+
+# frontend builds the web app into frontend/dist (npm ci on first use).
+frontend:
+	bash scripts/frontend.sh
 
 # test installs and starts PostGIS (and GDAL for the GeoPackage checks) when
 # missing, then runs every test with the database required.

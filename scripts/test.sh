@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v ogrinfo >/dev/null || need+=(gdal-bin)
+command -v chromium >/dev/null || need+=(chromium)
 dpkg -s libproj-dev >/dev/null 2>&1 || need+=(libproj-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v gcc >/dev/null || need+=(gcc)
@@ -16,6 +17,7 @@ if ((${#need[@]})); then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+bash scripts/frontend.sh
 bash scripts/postgis.sh
 
 export ONEMAP_TEST_DATABASE_URL="${ONEMAP_TEST_DATABASE_URL:-postgres://onemap:onemap@127.0.0.1:5432/onemap_test?sslmode=disable}"

@@ -122,6 +122,14 @@ func responsesOf(r route) map[string]any {
 		if r.ID == "getFeatures" || r.ID == "getFeature" || r.ID == "replaceFeature" || r.ID == "updateFeature" {
 			media = mediaGeoJSON
 		}
+		switch r.ID {
+		case "getApp":
+			media = "text/html"
+		case "getAppFile":
+			media = "*/*" // the web app's scripts, style sheets and fonts
+		case "getTile":
+			media = mediaMVT
+		}
 		out["200"] = map[string]any{"description": "OK", "content": map[string]any{media: map[string]any{"schema": map[string]any{"type": "object"}}}}
 	}
 	if strings.Contains(r.Path, ":") {

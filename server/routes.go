@@ -16,11 +16,12 @@ type route struct {
 	Handler echo.HandlerFunc
 }
 
-// routes lists every route of the API. Every GET route also answers HEAD.
+// routes lists every route of the API, then the web app's (app.go). Every
+// GET route also answers HEAD.
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		// OGC API – Features Part 1: Core.
-		{http.MethodGet, "/", "getLandingPage", "Landing page: links to the API definition, conformance and collections", s.landing},
+		{http.MethodGet, "/", "getLandingPage", "Landing page: links to the API definition, conformance and collections", s.browsersToApp(s.landing)},
 		{http.MethodGet, "/api", "getAPI", "This API definition (OpenAPI 3.0, JSON)", s.openAPI},
 		{http.MethodGet, "/conformance", "getConformance", "Conformance classes this API implements", s.conformance},
 		{http.MethodGet, "/collections", "getCollections", "The feature collections (layers)", s.collections},
@@ -40,8 +41,13 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/layers/:layer/versions", "getLayerVersions", "The committed changes of a layer, newest first", s.layerVersions},
 		{http.MethodGet, "/api/rules", "getRules", "The current version of the rules table (standards' values)", s.rules},
 
+		// Vector tiles (tiles.go): one layer, or several separated by commas.
+		{http.MethodGet, "/tiles", "getTilesets", "The tile catalog: every layer as a tileset with its TileJSON", s.tileCatalog},
+		{http.MethodGet, "/tiles/:tileset", "getTileJSON", "TileJSON 3.0 of /tiles/{layers}.json: bounds, zooms, vector_layers and their fields", s.tileJSON},
+		{http.MethodGet, "/tiles/:layers/:z/:x/:y", "getTile", "A Mapbox Vector Tile, y ending in .mvt or .pbf; ETag from the layer versions, 204 when empty", s.tile},
+
 		// Probes.
 		{http.MethodGet, "/healthz", "getHealth", "Liveness: the process answers", s.healthz},
 		{http.MethodGet, "/readyz", "getReadiness", "Readiness: the store answers", s.readyz},
-	}
+	}, s.appRoutes()...)
 }

@@ -7,6 +7,7 @@ package server
 
 import (
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -43,6 +44,15 @@ type Options struct {
 	MaxBodyBytes int64
 	// ReadyTimeout bounds the store ping of /readyz. Zero means 2 s.
 	ReadyTimeout time.Duration
+	// App is the built web app (frontend.Assets()), served at /app/. Nil:
+	// no web app, "/" answers every client with the landing JSON.
+	App fs.FS
+	// Tiles makes the vector tiles (sql.NewTiles on PostGIS, which runs
+	// ST_AsMVT). Nil: the in-memory encoder of package tiles over the store.
+	Tiles layers.TileSource
+	// TileCacheBytes is the tile cache's budget. Zero means
+	// DefaultTileCacheBytes; negative switches the cache off.
+	TileCacheBytes int64
 }
 
 // DefaultMaxBodyBytes is the default request body cap: a whole town's
@@ -56,6 +66,8 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	extents *extentCache
+	app     *webApp // nil without Options.App
+	tiles   *tileService
 }
 
 // New builds the server and its routes. The store stays owned by the caller,
@@ -80,7 +92,10 @@ func New(store layers.Store, opts Options) *Server {
 		opts.ReadyTimeout = 2 * time.Second
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	s := &Server{store: store, opts: opts, log: opts.Logger, extents: newExtentCache()}
+	s := &Server{store: store, opts: opts, log: opts.Logger, extents: newExtentCache(), tiles: newTileService(store, opts)}
+	if opts.App != nil {
+		s.app = s.loadApp(opts.App)
+	}
 	s.echo = s.newEcho()
 	return s
 }
@@ -97,7 +112,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.Pre(stripTrailingSlash)
 	e.Use(s.requestID, s.accessLog, s.recoverPanic,
 		// GeoJSON shrinks about tenfold; small answers are not worth it.
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 2048}))
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 2048, Skipper: compressed}))
 	for _, r := range s.routes() {
 		e.Add(r.Method, r.Path, r.Handler)
 		if r.Method == http.MethodGet {

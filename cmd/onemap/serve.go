@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"onemap/frontend"
 	"onemap/layers"
 	"onemap/layers/demo"
 	"onemap/server"
@@ -62,6 +63,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Version: version(),
 		BaseURL: *baseURL,
 		Frame:   districtFrame(),
+		App:     frontend.Assets(),
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

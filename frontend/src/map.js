@@ -1,0 +1,51 @@
+// map.js creates the MapLibre map of the command hall from the layer
+// definitions and starts reading their data.
+import * as maplibregl from 'maplibre-gl';
+import {startLoading} from './sources.js';
+import {composeStyle} from './style.js';
+
+// createMap builds the map in container, framed on bounds ([w, s, e, n]).
+export function createMap(container, defs, fontFaces, visible, bounds) {
+  const map = new maplibregl.Map({
+    container,
+    style: composeStyle(defs, fontFaces, visible),
+    bounds,
+    fitBoundsOptions: {padding: 24},
+    maxZoom: 18,
+    // A flat, north-up map: rotation on a shared screen only disorients.
+    dragRotate: false,
+    pitchWithRotate: false,
+    touchPitch: false,
+    attributionControl: false,
+    // Labels appear at once: fading them in costs frames a big screen
+    // without a fast GPU can ill afford.
+    fadeDuration: 0,
+  });
+  // Failures inside MapLibre (a source or style it cannot use) would
+  // otherwise only reach the console.
+  map.on('error', (e) => console.error(e.error ?? e));
+  map.touchZoomRotate.disableRotation();
+  map.keyboard.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({showCompass: false}), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({unit: 'metric'}), 'bottom-right');
+  return map;
+}
+
+// loadData starts reading every definition's data at once, while the style
+// and the worker are still loading; the data goes into the map when the
+// style is in. It returns the loaders by layer id (to read a layer again)
+// and ready, which resolves with the time of the first idle after all first
+// reads are in the map: the first complete render.
+export function loadData(map, defs, hooks) {
+  const styleLoaded = new Promise((resolve) => {
+    if (map.loaded()) resolve();
+    else map.once('load', resolve);
+  });
+  const loaders = new Map(defs.map((def) => [def.id, startLoading(map, def, {...hooks, styleLoaded})]));
+  const ready = Promise.all([...loaders.values()].map((l) => l.ready)).then(() => new Promise((resolve) => {
+    // setData has queued work; idle fires when it is drawn.
+    map.once('idle', () => resolve(performance.now()));
+    map.triggerRepaint();
+  }));
+  return {loaders, ready};
+}
