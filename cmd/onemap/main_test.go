@@ -19,6 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+
 	"onemap/internal/testenv"
 )
 
@@ -171,6 +175,34 @@ func checkServes(t *testing.T, base string) {
 		if f.ID <= 0 || f.Properties["name"] == nil || f.Properties["class"] == nil {
 			t.Errorf("shelter %+v", f)
 		}
+	}
+	checkTile(t, base)
+}
+
+// checkTile fetches the z12 tile over 海门街道, as the map does, and decodes
+// it: the wiring picks the right encoder for the store.
+func checkTile(t *testing.T, base string) {
+	t.Helper()
+	tile := maptile.At(orb.Point{121.17, 31.9}, 12)
+	res, err := http.Get(fmt.Sprintf("%s/tiles/shelters,roads/%d/%d/%d.mvt", base, tile.Z, tile.X, tile.Y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("tile: %d %s", res.StatusCode, body)
+	}
+	decoded, err := mvt.Unmarshal(body)
+	if err != nil {
+		t.Fatalf("tile does not decode: %v", err)
+	}
+	counts := map[string]int{}
+	for _, l := range decoded {
+		counts[l.Name] = len(l.Features)
+	}
+	if counts["shelters"] == 0 || counts["roads"] == 0 {
+		t.Errorf("tile over 海门街道 has features per layer %v, want shelters and roads", counts)
 	}
 }
 

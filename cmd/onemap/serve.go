@@ -58,7 +58,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
+	tiles, err := tileSource(store)
+	if err != nil {
+		return err
+	}
 	srv := server.New(store, server.Options{
+		Tiles:   tiles,
 		Logger:  log,
 		Version: version(),
 		BaseURL: *baseURL,

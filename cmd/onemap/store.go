@@ -44,3 +44,13 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (layers.Store,
 	log.Info("store opened", "store", "geopackage", "path", s.Path())
 	return s, nil
 }
+
+// tileSource picks the tile encoder: PostGIS builds tiles itself with
+// ST_AsMVT; the embedded store leaves it nil, so the server encodes tiles in
+// memory from the store's R-tree.
+func tileSource(store layers.Store) (layers.TileSource, error) {
+	if ps, ok := store.(*sql.Store); ok {
+		return sql.NewTiles(ps)
+	}
+	return nil, nil
+}
