@@ -97,5 +97,6 @@ func DefaultRules() []Rule {
 		{"plan.shelter_per_capita_m2", "城镇人均避难场所面积", plan, "指标13", 2.5, "m²", c},
 		{"plan.fire_coverage", "城镇建成区消防站覆盖率", plan, "指标15", 1.0, "", c},
 		{"plan.warning_coverage", "气象预警信息公众覆盖率", plan, "指标17", 0.95, "", c},
+		{"route.congested_speed_factor", "拥堵时段车速系数(路径规划 congested 方案)", "路网通行时间估算默认值(待核定)", "", 0.6, "", u},
 	}
 }

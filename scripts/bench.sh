@@ -3,6 +3,13 @@
 # 100,000-feature layer on both stores, beside the same SQL run directly
 # through pgx, and prints p50/p99 and each path's ratio to raw pgx measured in
 # the same run. Needs PostGIS (scripts/postgis.sh).
+#
+# A second section times routing on the demo district (33,000 road edges):
+# A→B routes and the 3 nearest fire stations in onemap and in pgRouting
+# (pgr_dijkstra / pgr_dijkstraNear through one psql session with \timing)
+# for the same seeded pairs in the same run, prints onemap's speed-up, and
+# times the service areas of all fire stations and a graph rebuild. It is
+# bounded to about a minute (BENCH_ROUTING_N queries per path, default 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONEMAP_TEST_DATABASE_URL="${ONEMAP_TEST_DATABASE_URL:-postgres://onemap:onemap@127.0.0.1:5432/onemap_test?sslmode=disable}"
@@ -24,3 +31,29 @@ END {
 		printf "%-40s %9.0f %9.3f %9.3f %12.2f\n", m, n[m], p50[m], p99[m], (p50[base] > 0 ? p50[m] / p50[base] : 0) }
 }' "$out"
 rm -f "$out"
+
+echo
+echo "== routing: onemap vs pgRouting on the demo district =="
+rout=$(mktemp)
+RN="${BENCH_ROUTING_N:-100x}"
+timeout 120 go test -run '^$' -bench 'RoutingVsPgRouting' -benchtime "$RN" ./cmd/onemap/ | tee "$rout"
+timeout 60 go test -run '^$' -bench 'IsochroneStations4|BuildNetwork' -benchtime 20x ./layers/network/ | tee -a "$rout"
+echo
+awk '
+/^Benchmark/ {
+	name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkRoutingVsPgRouting\//, "", name)
+	for (i = 2; i < NF; i++) { if ($(i+1) == "p50-ms") p50[name] = $i; if ($(i+1) == "p99-ms") p99[name] = $i; if ($(i+1) == "ns/op") ns[name] = $i }
+	order[++k] = name
+}
+END {
+	printf "%-36s %9s %9s\n", "path", "p50 ms", "p99 ms"
+	for (j = 1; j <= k; j++) { m = order[j]
+		if (m in p50) printf "%-36s %9.3f %9.3f\n", m, p50[m], p99[m]
+		else printf "%-36s %9.3f %9s  (mean)\n", m, ns[m] / 1e6, "-" }
+	print ""
+	print "onemap speed-up (pgRouting p50 / onemap p50, same pairs, same run):"
+	if (p50["route/onemap"] > 0) printf "  %-34s %8.1fx\n", "route A-B (service, snapped)", p50["route/pgr_dijkstra"] / p50["route/onemap"]
+	if (p50["route/onemap_graph"] > 0) printf "  %-34s %8.1fx\n", "route A-B (graph, vertex to vertex)", p50["route/pgr_dijkstra"] / p50["route/onemap_graph"]
+	if (p50["nearest3/onemap"] > 0) printf "  %-34s %8.1fx\n", "3 nearest fire stations", p50["nearest3/pgr_dijkstraNear"] / p50["nearest3/onemap"]
+}' "$rout"
+rm -f "$rout"

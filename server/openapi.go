@@ -103,6 +103,7 @@ func (s *Server) operation(r route) map[string]any {
 			},
 		}
 	}
+	routingDoc(r, op) // routedoc.go: the routing endpoints' parameters and bodies
 	return op
 }
 

@@ -46,6 +46,17 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/tiles/:tileset", "getTileJSON", "TileJSON 3.0 of /tiles/{layers}.json: bounds, zooms, vector_layers and their fields", s.tileJSON},
 		{http.MethodGet, "/tiles/:layers/:z/:x/:y", "getTile", "A Mapbox Vector Tile, y ending in .mvt or .pbf; ETag from the layer versions, 204 when empty", s.tile},
 
+		// Routing on the road network (route.go, nearest.go, matrix.go,
+		// isochrone.go, closures.go).
+		{http.MethodGet, "/api/network", "getNetwork", "The road graph in use: roads layer version, edges, vertices, memory per edge, build time", s.networkInfo},
+		{http.MethodGet, "/api/route", "getRoute", "Quickest drive from=LON,LAT to=LON,LAT: duration_s, distance_m, GeoJSON LineString; avoid=zone IDs or avoid_type=hazard types, profile=normal|congested", s.driveRoute},
+		{http.MethodGet, "/api/nearest", "getNearest", "The k features of a point layer quickest to reach from or to at=LON,LAT by road, each with eta_s, distance_m and route", s.nearest},
+		{http.MethodPost, "/api/matrix", "postMatrix", "Drive times in seconds from every source to every target ([lon, lat] lists); null where unreachable", s.matrix},
+		{http.MethodGet, "/api/isochrone", "getIsochrone", "Service areas of one or more origins (at=LON,LAT;…) within minutes=4[,8…]: first-due roads and display polygons (GeoJSON), overlap counts", s.isochrone},
+		{http.MethodGet, "/api/closures", "getClosures", "The road closures in force (kept in memory)", s.closures},
+		{http.MethodPost, "/api/closures", "createClosure", "Close a road (road ID) or the roads touching an area (GeoJSON Polygon) until a time", s.createClosure},
+		{http.MethodDelete, "/api/closures/:id", "deleteClosure", "Lift a road closure", s.deleteClosure},
+
 		// Probes.
 		{http.MethodGet, "/healthz", "getHealth", "Liveness: the process answers", s.healthz},
 		{http.MethodGet, "/readyz", "getReadiness", "Readiness: the store answers", s.readyz},

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"onemap/layers"
+	"onemap/layers/network"
 )
 
 // Options configures a Server. The zero value works: it logs nowhere, links
@@ -53,6 +54,10 @@ type Options struct {
 	// TileCacheBytes is the tile cache's budget. Zero means
 	// DefaultTileCacheBytes; negative switches the cache off.
 	TileCacheBytes int64
+	// Network answers the routing endpoints (route.go, nearest.go,
+	// matrix.go, isochrone.go, closures.go). Nil: a network.Service over
+	// the store with its defaults.
+	Network *network.Service
 }
 
 // DefaultMaxBodyBytes is the default request body cap: a whole town's
@@ -68,6 +73,7 @@ type Server struct {
 	extents *extentCache
 	app     *webApp // nil without Options.App
 	tiles   *tileService
+	network *network.Service
 }
 
 // New builds the server and its routes. The store stays owned by the caller,
@@ -95,6 +101,10 @@ func New(store layers.Store, opts Options) *Server {
 	s := &Server{store: store, opts: opts, log: opts.Logger, extents: newExtentCache(), tiles: newTileService(store, opts)}
 	if opts.App != nil {
 		s.app = s.loadApp(opts.App)
+	}
+	s.network = opts.Network
+	if s.network == nil {
+		s.network = network.New(store, network.Options{})
 	}
 	s.echo = s.newEcho()
 	return s

@@ -16,6 +16,7 @@ import (
 	"onemap/frontend"
 	"onemap/layers"
 	"onemap/layers/demo"
+	"onemap/layers/network"
 	"onemap/server"
 )
 
@@ -34,6 +35,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", "127.0.0.1:8080", "host:port to listen on (port 0 picks a free one)")
 	baseURL := fs.String("base-url", getenv("ONEMAP_BASE_URL"), "absolute URL clients reach the API at, when behind a reverse proxy (default $ONEMAP_BASE_URL)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	maxSnap := fs.Float64("max-snap-m", 500, "how far (metres) a routing query's point may be from the nearest drivable road")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,6 +71,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL: *baseURL,
 		Frame:   districtFrame(),
 		App:     frontend.Assets(),
+		Network: network.New(store, network.Options{MaxSnapM: *maxSnap}),
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
