@@ -9,6 +9,7 @@ need=()
 command -v ogrinfo >/dev/null || need+=(gdal-bin)
 command -v chromium >/dev/null || need+=(chromium)
 dpkg -s libproj-dev >/dev/null 2>&1 || need+=(libproj-dev)
+dpkg -s libgeos-dev >/dev/null 2>&1 || need+=(libgeos-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v gcc >/dev/null || need+=(gcc)
 if ((${#need[@]})); then

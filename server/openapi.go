@@ -104,6 +104,7 @@ func (s *Server) operation(r route) map[string]any {
 		}
 	}
 	routingDoc(r, op) // routedoc.go: the routing endpoints' parameters and bodies
+	importsDoc(r, op) // importsdoc.go: the upload form and options of the import routes
 	return op
 }
 

@@ -39,6 +39,13 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/layers", "getLayers", "The layer catalog with versions and schemas", s.layerCatalog},
 		{http.MethodGet, "/api/layers/:layer", "getLayer", "One catalog entry", s.layerEntry},
 		{http.MethodGet, "/api/layers/:layer/versions", "getLayerVersions", "The committed changes of a layer, newest first", s.layerVersions},
+		// Imports (imports.go): upload, report, options, publish, rollback.
+		{http.MethodPost, "/api/imports", "createImport", "Upload a dataset (multipart: file(s) and options); the import runs in the background", s.createImport},
+		{http.MethodGet, "/api/imports", "getImports", "The uploads, newest first", s.listImports},
+		{http.MethodGet, "/api/imports/:id", "getImport", "One upload: state, progress, and the report with a decoded preview", s.getImport},
+		{http.MethodPut, "/api/imports/:id/options", "setImportOptions", "Change encoding, CRS, mapping… and run the import again from the stored file", s.setImportOptions},
+		{http.MethodPost, "/api/imports/:id/publish", "publishImport", "Publish the staged features: one atomic replace of the layer", s.publishImport},
+		{http.MethodPost, "/api/layers/:layer/rollback", "rollbackLayer", "Put back the content before the latest import (or ?to_import=ID) as a new version", s.rollbackLayer},
 		{http.MethodGet, "/api/rules", "getRules", "The current version of the rules table (standards' values)", s.rules},
 
 		// Vector tiles (tiles.go): one layer, or several separated by commas.

@@ -51,6 +51,9 @@ type Options struct {
 	// Tiles makes the vector tiles (sql.NewTiles on PostGIS, which runs
 	// ST_AsMVT). Nil: the in-memory encoder of package tiles over the store.
 	Tiles layers.TileSource
+	// Imports is the upload-to-publish service behind /api/imports
+	// (importers/staging.Service). Nil: uploads are not enabled.
+	Imports Importer
 	// TileCacheBytes is the tile cache's budget. Zero means
 	// DefaultTileCacheBytes; negative switches the cache off.
 	TileCacheBytes int64

@@ -31,6 +31,8 @@ const usage = `onemap — the district's emergency "one map" (应急一张图)
 Usage:
   onemap serve   [-addr 127.0.0.1:8080] [-data onemap.gpkg | -database-url URL]
   onemap demo    [-data onemap.gpkg | -database-url URL] [-seed 1]
+  onemap import  FILE (-layer KIND | -new NAME -title T) [-crs EPSG:N] [-encoding GBK]
+                 [-gcj02] [-mapping JSON] [-dry-run] [-publish] [-data FILE | -database-url URL]
   onemap version
   onemap help
 
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = serve(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		err = demoCmd(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		err = importCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "onemap", version())
 	case "help", "-h", "-help", "--help":

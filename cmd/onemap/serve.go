@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"onemap/frontend"
+	"onemap/importers/staging"
 	"onemap/layers"
 	"onemap/layers/demo"
 	"onemap/layers/network"
@@ -35,6 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", "127.0.0.1:8080", "host:port to listen on (port 0 picks a free one)")
 	baseURL := fs.String("base-url", getenv("ONEMAP_BASE_URL"), "absolute URL clients reach the API at, when behind a reverse proxy (default $ONEMAP_BASE_URL)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	uploads := fs.String("uploads", "", "folder of uploads awaiting publication; default: uploads/ beside -data, or ./uploads with -database-url")
 	maxSnap := fs.Float64("max-snap-m", 500, "how far (metres) a routing query's point may be from the nearest drivable road")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -60,6 +62,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
+	imports, err := staging.Open(uploadsDir(sf, *uploads), store, staging.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer imports.Close() // before the store closes: running imports stop first
+
 	tiles, err := tileSource(store)
 	if err != nil {
 		return err
@@ -70,6 +78,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Version: version(),
 		BaseURL: *baseURL,
 		Frame:   districtFrame(),
+		Imports: imports,
 		App:     frontend.Assets(),
 		Network: network.New(store, network.Options{MaxSnapM: *maxSnap}),
 	})

@@ -1,0 +1,216 @@
+package staging
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"onemap/importers/pipeline"
+	"onemap/layers"
+)
+
+// Publish swaps the upload's staged features into its layer: one
+// Store.Apply with Replace, atomic by the store contract. Before it, the
+// layer's current features are saved to the upload folder, so that a
+// rollback can put them back. A new layer (a built-in kind not yet in the
+// store, or a new zoning layer) is created first.
+func (s *Service) Publish(ctx context.Context, id string) (Upload, error) {
+	const op = "staging.Publish"
+	u, err := s.find(id)
+	if err != nil {
+		return Upload{}, err
+	}
+	s.publishing.Lock()
+	defer s.publishing.Unlock()
+	rec := u.snapshot()
+	switch rec.State {
+	case Ready, Published:
+	case Processing:
+		return rec, conflict(op, "该上传仍在处理中，完成后才能发布", "the upload is still being processed; publish it when it has finished")
+	case Failed:
+		return rec, conflict(op, "该上传导入失败，不能发布："+rec.Error, "the import failed and cannot be published: "+rec.Error)
+	default:
+		return rec, conflict(op, "该上传尚不能发布："+rec.Message, "the upload cannot be published yet: "+rec.Message)
+	}
+	l, err := s.publishTarget(ctx, rec.Report.Target)
+	if err != nil {
+		return rec, err
+	}
+	before := l.Version
+	if err := s.snapshot(ctx, l, u.path(snapshotName(before))); err != nil {
+		return rec, err
+	}
+	var staged []layers.Feature
+	if err := readFile(u.path(stagedName(rec.Run)), func(f layers.Feature) error { staged = append(staged, f); return nil }); err != nil {
+		return rec, err
+	}
+	commit, err := s.store.Apply(ctx, l.Name, layers.Batch{Replace: true, Insert: staged, Note: fmt.Sprintf("import %s %s", rec.ID, rec.Name)})
+	if err != nil {
+		return rec, err
+	}
+	if err := keepPublished(u, rec.Run, commit); err != nil {
+		s.log.Error("cannot keep the published features for rollback", "upload", rec.ID, "err", err)
+	}
+	pub := Publication{Layer: l.Name, Version: commit.Version, VersionBefore: before, Features: len(staged), At: time.Now().UTC()}
+	if commit.Version != before+1 {
+		s.log.Warn("the layer changed while publishing; the snapshot may miss that change", "layer", l.Name, "before", before, "after", commit.Version)
+	}
+	if err := s.appendLog(logEntry{Kind: "publish", Layer: l.Name, Upload: rec.ID, Version: commit.Version, VersionBefore: before, At: pub.At}); err != nil {
+		s.log.Error("cannot append to the publish log", "err", err)
+	}
+	u.mu.Lock()
+	u.rec.Publications = append(u.rec.Publications, pub)
+	u.rec.State, u.rec.UpdatedAt = Published, pub.At
+	out := u.rec
+	u.mu.Unlock()
+	if err := saveRecord(u.dir, out); err != nil {
+		s.log.Error("cannot save the upload record", "upload", rec.ID, "err", err)
+	}
+	return out, nil
+}
+
+// keepPublished keeps what a publish wrote, for a rollback to this import:
+// the staged file under a second name (a hard link: no copy) and the IDs
+// the store gave, one per line in the same order.
+func keepPublished(u *upload, run int, commit layers.Commit) error {
+	name := u.path(publishedName(commit.Version))
+	if err := os.Link(u.path(stagedName(run)), name); err != nil {
+		return err
+	}
+	b := make([]byte, 0, 8*len(commit.IDs))
+	for _, id := range commit.IDs {
+		b = strconv.AppendInt(b, id, 10)
+		b = append(b, '\n')
+	}
+	return writeFileSync(strings.TrimSuffix(name, ".ndjson")+".ids", b)
+}
+
+// readPublished reads what a publish wrote, with the IDs the store gave.
+func readPublished(name string) ([]layers.Feature, error) {
+	var fs []layers.Feature
+	if err := readFile(name, func(f layers.Feature) error { fs = append(fs, f); return nil }); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(strings.TrimSuffix(name, ".ndjson") + ".ids")
+	if err != nil {
+		return nil, layers.Wrap(err, layers.Internal, "staging.Rollback", "the IDs of the published features are missing")
+	}
+	ids := strings.Fields(string(b))
+	if len(ids) != len(fs) {
+		return nil, layers.Errorf(layers.Internal, "staging.Rollback", "%d IDs for %d published features", len(ids), len(fs))
+	}
+	for i := range fs {
+		id, err := strconv.ParseInt(ids[i], 10, 64)
+		if err != nil {
+			return nil, layers.Wrap(err, layers.Internal, "staging.Rollback", "the IDs of the published features are damaged")
+		}
+		fs[i].ID = id
+	}
+	return fs, nil
+}
+
+// publishTarget finds the layer to publish into, creating it when the
+// import made or chose a layer the store does not have yet.
+func (s *Service) publishTarget(ctx context.Context, t pipeline.Target) (layers.Layer, error) {
+	const op = "staging.Publish"
+	l, err := s.store.Layer(ctx, t.Layer.Name)
+	switch {
+	case err == nil && t.FromSource:
+		return l, conflict(op, "图层 "+l.Name+" 已在此期间被创建；请选择它作为目标图层后重新处理", "layer "+l.Name+" was created meanwhile; choose it as the target layer and run the import again")
+	case err == nil:
+		if !sameSchema(l.Schema, t.Layer.Schema) {
+			return l, conflict(op, "图层 "+l.Name+" 的字段已改变；请重新处理该上传", "the fields of layer "+l.Name+" have changed; run the import again")
+		}
+		return l, nil
+	case !layers.IsKind(err, layers.NotFound):
+		return l, err
+	}
+	def := t.Layer
+	def.Version, def.UpdatedAt = 0, time.Time{}
+	return s.store.CreateLayer(ctx, def)
+}
+
+// sameSchema compares schemas as the API shows them, so that a nil and an
+// empty list do not differ.
+func sameSchema(a, b layers.Schema) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// snapshot writes every feature of layer l, with its ID, to name. It reads
+// page by page and starts again if the layer changes meanwhile.
+func (s *Service) snapshot(ctx context.Context, l layers.Layer, name string) error {
+	const op = "staging.snapshot"
+	for attempt := 0; attempt < 3; attempt++ {
+		var all []layers.Feature
+		for offset := 0; ; offset += layers.MaxLimit {
+			res, err := s.store.Query(ctx, l.Name, layers.Query{Limit: layers.MaxLimit, Offset: offset})
+			if err != nil {
+				return err
+			}
+			all = append(all, res.Features...)
+			if len(res.Features) < layers.MaxLimit {
+				break
+			}
+		}
+		now, err := s.store.Layer(ctx, l.Name)
+		if err != nil {
+			return err
+		}
+		if now.Version == l.Version {
+			return writeFeatures(name, all)
+		}
+		l = now
+	}
+	return conflict(op, "图层正在被频繁修改，无法保存发布前的快照；请稍后再发布", "the layer keeps changing, so no snapshot could be taken before publishing; publish again later")
+}
+
+// writeFeatures writes features as newline-delimited GeoJSON, durably.
+func writeFeatures(name string, fs []layers.Feature) error {
+	f, err := os.Create(name + ".tmp")
+	if err != nil {
+		return layers.Wrap(err, layers.Internal, "staging.write", "cannot write to the staging area")
+	}
+	w := pipeline.NewFeatureWriter(f)
+	for _, x := range fs {
+		if err = w.Write(x); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(name+".tmp", name)
+	}
+	if err != nil {
+		os.Remove(name + ".tmp")
+		return layers.Wrap(err, layers.Internal, "staging.write", "cannot write to the staging area")
+	}
+	return nil
+}
+
+// readFile reads a features file written by writeFeatures or the pipeline.
+func readFile(name string, fn func(layers.Feature) error) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return layers.Wrap(err, layers.Internal, "staging.read", "the staged features are missing; run the import again")
+	}
+	defer f.Close()
+	return pipeline.ReadFeatures(f, fn)
+}
+
+func conflict(op, zh, en string) *layers.Error {
+	return &layers.Error{Kind: layers.Conflict, Op: op, Msg: bilingual(zh, en)}
+}
