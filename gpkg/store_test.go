@@ -33,4 +33,11 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestAccountsConformance(t *testing.T) {
+	storetest.RunAccounts(t, func(t *testing.T) layers.Accounts {
+		s, _ := openTemp(t)
+		return s
+	})
+}
+
 func ctx(t *testing.T) context.Context { return t.Context() }

@@ -38,7 +38,7 @@ func newImportsFixture(t *testing.T) *importsFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	ts := httptest.NewServer(New(store, Options{Imports: svc}).Handler())
+	ts := httptest.NewServer(New(store, Options{Imports: svc, AnonymousRole: "admin"}).Handler())
 	t.Cleanup(ts.Close)
 	return &importsFixture{t: t, url: ts.URL, area: area}
 }
@@ -272,7 +272,7 @@ func TestImportsDisabled(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ts := httptest.NewServer(New(store, Options{}).Handler())
+	ts := httptest.NewServer(New(store, Options{AnonymousRole: "admin"}).Handler())
 	defer ts.Close()
 	res, err := http.Get(ts.URL + "/api/imports")
 	if err != nil {

@@ -35,6 +35,7 @@ func (s *Server) openAPI(c echo.Context) error {
 		"servers": []any{map[string]any{"url": s.baseURL(c)}},
 		"paths":   paths,
 		"components": map[string]any{
+			"securitySchemes": securitySchemes(),
 			"schemas": map[string]any{
 				"Error": map[string]any{
 					"type":     "object",
@@ -105,6 +106,7 @@ func (s *Server) operation(r route) map[string]any {
 	}
 	routingDoc(r, op) // routedoc.go: the routing endpoints' parameters and bodies
 	importsDoc(r, op) // importsdoc.go: the upload form and options of the import routes
+	s.authDoc(r, op)  // authdoc.go: permissions, 401/403, the account routes' bodies
 	return op
 }
 

@@ -42,7 +42,7 @@ func demoFixture(t *testing.T) (*fixture, *network.Service) {
 	}
 	f := &fixture{t: t, store: store, logBuf: &syncBuffer{}}
 	svc := network.New(store, network.Options{})
-	f.srv = New(store, Options{Network: svc, Logger: slog.New(slog.NewTextHandler(f.logBuf, nil))})
+	f.srv = New(store, Options{Network: svc, AnonymousRole: "admin", Logger: slog.New(slog.NewTextHandler(f.logBuf, nil))})
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	return f, svc

@@ -64,6 +64,21 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/closures", "createClosure", "Close a road (road ID) or the roads touching an area (GeoJSON Polygon) until a time", s.createClosure},
 		{http.MethodDelete, "/api/closures/:id", "deleteClosure", "Lift a road closure", s.deleteClosure},
 
+		// Accounts, the rules table's changes and the audit log (login.go,
+		// users.go, rules_write.go, audit.go); who may call what is in
+		// permissions.go.
+		{http.MethodPost, "/api/login", "login", "Log in with name and password; sets the session cookie (HttpOnly, SameSite=Strict)", s.login},
+		{http.MethodPost, "/api/logout", "logout", "End the session of the cookie", s.logout},
+		{http.MethodGet, "/api/me", "getMe", "Who the request acts as: user, roles and permissions", s.me},
+		{http.MethodGet, "/api/users", "getUsers", "The users and their roles", s.listUsers},
+		{http.MethodPost, "/api/users", "createUser", "Add a user with roles and, for logging in, a password", s.createUser},
+		{http.MethodPatch, "/api/users/:id", "updateUser", "Change a user's roles, disable or enable the account, set a new password", s.updateUser},
+		{http.MethodGet, "/api/users/:id/tokens", "getUserTokens", "A user's API tokens (never their secrets)", s.listTokens},
+		{http.MethodPost, "/api/users/:id/tokens", "createUserToken", "Issue an API token; its secret is in this answer only", s.createToken},
+		{http.MethodDelete, "/api/users/:id/tokens/:tokenId", "deleteUserToken", "Revoke an API token", s.deleteToken},
+		{http.MethodPut, "/api/rules", "replaceRules", "Replace the rules table as its next version, with a note saying why", s.replaceRules},
+		{http.MethodGet, "/api/audit", "getAudit", "The audit log, newest first, filtered by actor, action, target, outcome and time", s.auditLog},
+
 		// Probes.
 		{http.MethodGet, "/healthz", "getHealth", "Liveness: the process answers", s.healthz},
 		{http.MethodGet, "/readyz", "getReadiness", "Readiness: the store answers", s.readyz},

@@ -59,8 +59,20 @@ type Options struct {
 	TileCacheBytes int64
 	// Network answers the routing endpoints (route.go, nearest.go,
 	// matrix.go, isochrone.go, closures.go). Nil: a network.Service over
-	// the store with its defaults.
+	// the store with its defaults. Build it over Visible(store), so that it
+	// hides sensitive layers from those who may not see them, as the API
+	// does.
 	Network *network.Service
+	// Accounts keeps users, API tokens, login sessions and the audit log
+	// (auth.go). Nil: the store's, when it implements layers.Accounts (both
+	// onemap stores do); with none, nobody can log in and audit events go
+	// to the log only.
+	Accounts layers.Accounts
+	// AnonymousRole is the role of requests without credentials: "" means
+	// viewer; AnonymousNone ("none") means everything but the public routes
+	// (probes, the API description, the web app, login) needs a login or
+	// an API token.
+	AnonymousRole string
 }
 
 // DefaultMaxBodyBytes is the default request body cap: a whole town's
@@ -77,6 +89,7 @@ type Server struct {
 	app     *webApp // nil without Options.App
 	tiles   *tileService
 	network *network.Service
+	auth    *authState // auth.go
 }
 
 // New builds the server and its routes. The store stays owned by the caller,
@@ -102,12 +115,13 @@ func New(store layers.Store, opts Options) *Server {
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	s := &Server{store: store, opts: opts, log: opts.Logger, extents: newExtentCache(), tiles: newTileService(store, opts)}
+	s.initAuth() // auth.go: accounts, the anonymous role, sensitive layers hidden
 	if opts.App != nil {
 		s.app = s.loadApp(opts.App)
 	}
 	s.network = opts.Network
 	if s.network == nil {
-		s.network = network.New(store, network.Options{})
+		s.network = network.New(s.store, network.Options{}) // the visible store (visibility.go)
 	}
 	s.echo = s.newEcho()
 	return s
@@ -127,6 +141,7 @@ func (s *Server) newEcho() *echo.Echo {
 		// GeoJSON shrinks about tenfold; small answers are not worth it.
 		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 2048, Skipper: compressed}))
 	for _, r := range s.routes() {
+		r.Handler = s.guarded(r) // auth.go: authenticate, authorize, audit
 		e.Add(r.Method, r.Path, r.Handler)
 		if r.Method == http.MethodGet {
 			// HEAD answers like GET without the body (net/http drops it),

@@ -119,6 +119,12 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(f.logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	if opts.AnonymousRole == "" {
+		// These tests are about the API, not about access (auth_test.go
+		// is): anonymous requests may do everything unless a test says
+		// otherwise.
+		opts.AnonymousRole = string(layers.RoleAdmin)
+	}
 	f.srv = New(store, opts)
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)

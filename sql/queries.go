@@ -34,6 +34,24 @@ type queries struct {
 	RulesCurrent      string `file:"rules_current.sql"`
 	RulesInsert       string `file:"rules_insert.sql"`
 	RulesSeed         string `file:"rules_seed.sql"`
+
+	// Accounts (accounts.go, audit.go).
+	UserInsert      string `file:"user_insert.sql"`
+	UserGet         string `file:"user_get.sql"`
+	UserCredentials string `file:"user_credentials.sql"`
+	UsersList       string `file:"users_list.sql"`
+	UserUpdate      string `file:"user_update.sql"`
+	UserPassword    string `file:"user_password.sql"`
+	TokenInsert     string `file:"token_insert.sql"`
+	TokenByHash     string `file:"token_by_hash.sql"`
+	TokensList      string `file:"tokens_list.sql"`
+	TokenDelete     string `file:"token_delete.sql"`
+	SessionInsert   string `file:"session_insert.sql"`
+	SessionsPurge   string `file:"sessions_purge.sql"`
+	SessionGet      string `file:"session_get.sql"`
+	SessionDelete   string `file:"session_delete.sql"`
+	AuditInsert     string `file:"audit_insert.sql"`
+	AuditList       string `file:"audit_list.sql"`
 }
 
 // loadQueries reads every statement named in queries from the embedded files

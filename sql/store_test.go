@@ -18,6 +18,10 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) layers.Store { return openTestStore(t) })
 }
 
+func TestAccountsConformance(t *testing.T) {
+	storetest.RunAccounts(t, func(t *testing.T) layers.Accounts { return openTestStore(t) })
+}
+
 // openTestStore opens a store in a fresh schema of the test database, dropped
 // when the test ends, so tests neither see nor disturb each other.
 func openTestStore(t *testing.T) *Store {

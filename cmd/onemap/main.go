@@ -33,6 +33,8 @@ Usage:
   onemap demo    [-data onemap.gpkg | -database-url URL] [-seed 1]
   onemap import  FILE (-layer KIND | -new NAME -title T) [-crs EPSG:N] [-encoding GBK]
                  [-gcj02] [-mapping JSON] [-dry-run] [-publish] [-data FILE | -database-url URL]
+  onemap admin   create-user -name N -roles admin[,…] [-password-stdin] | token -name N
+                 | set-roles -name N -roles R | set-password -name N -password-stdin
   onemap version
   onemap help
 
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = demoCmd(ctx, rest, getenv, stdout, stderr)
 	case "import":
 		err = importCmd(ctx, rest, getenv, stdout, stderr)
+	case "admin":
+		err = adminCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "onemap", version())
 	case "help", "-h", "-help", "--help":

@@ -38,11 +38,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	uploads := fs.String("uploads", "", "folder of uploads awaiting publication; default: uploads/ beside -data, or ./uploads with -database-url")
 	maxSnap := fs.Float64("max-snap-m", 500, "how far (metres) a routing query's point may be from the nearest drivable road")
+	anonRole := fs.String("anonymous-role", envOr(getenv, "ONEMAP_ANONYMOUS_ROLE", "viewer"), "role of requests without credentials: viewer, another role, or none (everyone logs in) (default $ONEMAP_ANONYMOUS_ROLE or viewer)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q: %w", fs.Args(), errUsage)
+	}
+	if err := checkAnonymousRole(*anonRole); err != nil {
+		return err
 	}
 	log, err := newLogger(stderr, *logFormat)
 	if err != nil {
@@ -80,7 +84,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Frame:   districtFrame(),
 		Imports: imports,
 		App:     frontend.Assets(),
-		Network: network.New(store, network.Options{MaxSnapM: *maxSnap}),
+		Network: network.New(server.Visible(store), network.Options{MaxSnapM: *maxSnap}),
+		// Accounts: the store's (both stores keep users, tokens and the audit log).
+		AnonymousRole: *anonRole,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

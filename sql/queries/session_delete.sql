@@ -1,0 +1,2 @@
+-- session_delete ends a login session.
+DELETE FROM onemap_sessions WHERE hash = $1
