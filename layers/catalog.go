@@ -103,6 +103,14 @@ var builtins = []Layer{
 		{Name: "bridge", Type: Boolean, Title: "桥梁/高架"},
 		{Name: "source_node", Type: Integer, Title: "起点节点"},
 		{Name: "target_node", Type: Integer, Title: "终点节点"},
+		{Name: "tunnel", Type: Boolean, Title: "隧道"},
+		{Name: "layer", Type: Integer, Title: "层"},
+		{Name: "osm_way", Type: Integer, Title: "OSM 路线"},
+		// turn_restrictions is a JSON array of the turns forbidden (no_*) or
+		// prescribed (only_*) when arriving on this road at node "via":
+		// [{"type": "no_left_turn", "via": 123, "to_way": 456}], the to road
+		// named by its osm_way.
+		{Name: "turn_restrictions", Type: String, Title: "转向限制"},
 	}}},
 	{Name: string(WarningPoints), Kind: WarningPoints, Title: "预警广播", Schema: Schema{Geometry: PointType, Fields: []Field{
 		{Name: "name", Type: String, Title: "名称"},

@@ -27,3 +27,8 @@ export ONEMAP_REQUIRE_DB=1
 test -z "$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 go vet ./...
 go test -count=1 -timeout 20m ./...
+# The race detector over the packages that run things concurrently (the
+# HTTP server, the stores' pools, the tile cache, the routing graphs). -short
+# leaves out the load and fault tests, which ran above without it: under the
+# detector they would take several times longer on this 2-core machine.
+go test -race -short -count=1 -timeout 15m ./server ./gpkg ./sql ./tiles ./layers/network ./geo/route

@@ -327,6 +327,16 @@ func matrixRequests() map[string]matrixRequest {
 		"getClosures":   get("/api/closures"),
 		"createClosure": send(http.MethodPost, "/api/closures", mediaJSON, `{"road":1,"reason":"matrix"}`),
 		"deleteClosure": send(http.MethodDelete, "/api/closures/999", "", ""),
+
+		// The plan's indicators and the planner's analyses.
+		"getIndicators":        get("/api/indicators?unit=district"),
+		"postIndicatorsWhatIf": send(http.MethodPost, "/api/indicators/whatif", mediaJSON, `{"unit":"district"}`),
+		"getGaps":              get("/api/gaps?indicator=fire"),
+		"postGaps":             send(http.MethodPost, "/api/gaps", mediaJSON, `{"indicator":"fire"}`),
+		"getGapTile":           get("/tiles/gaps-fire/14/13704/6653.mvt"),
+		"getAccess":            get("/api/access"),
+		"postAccess":           send(http.MethodPost, "/api/access", mediaJSON, `{}`),
+		"postSites":            send(http.MethodPost, "/api/sites", mediaJSON, `{"model":"mclp","p":1}`),
 		"login": func(f *authFixture, who string) (string, string, string, []byte) {
 			name := f.users[layers.RoleViewer].Name
 			if who != "anonymous" {
@@ -388,6 +398,9 @@ func expectedAccess() map[string][]string {
 		"getUsers":     {"admin"}, "createUser": {"admin"}, "updateUser": {"admin"},
 		"getUserTokens": {"admin"}, "createUserToken": {"admin"}, "deleteUserToken": {"admin"},
 		"getAudit": {"auditor", "admin"},
+
+		"getIndicators": all, "postIndicatorsWhatIf": {"planner", "admin"}, "getGaps": {"planner", "admin"}, "postGaps": {"planner", "admin"},
+		"getGapTile": {"planner", "admin"}, "getAccess": {"planner", "admin"}, "postAccess": {"planner", "admin"}, "postSites": {"planner", "admin"},
 	}
 }
 

@@ -97,6 +97,8 @@ func echoErrorBody(he *echo.HTTPError, c echo.Context) errorBody {
 		return errorBody{Code: "method_not_allowed", Description: fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, allow)}
 	case http.StatusRequestEntityTooLarge:
 		return errorBody{Code: "too_large", Description: fmt.Sprint(he.Message)}
+	case http.StatusTooManyRequests: // ratelimit.go
+		return errorBody{Code: "too_many_requests", Description: fmt.Sprint(he.Message)}
 	}
 	code := string(layers.Internal)
 	desc := http.StatusText(he.Code)

@@ -27,7 +27,7 @@ func (s *Server) items(c echo.Context) error {
 	if notModified(c, l.Version) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	res, err := s.store.Query(c.Request().Context(), l.Name, q)
+	l, res, err := s.consistentQuery(c.Request().Context(), l, q) // consistent.go
 	if err != nil {
 		return err
 	}

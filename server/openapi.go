@@ -58,12 +58,13 @@ func (s *Server) openAPI(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, mediaOpenAPI, doc)
 }
 
-// openAPIPath turns echo's ":name" segments into OpenAPI's "{name}".
+// openAPIPath turns echo's ":name" segments into OpenAPI's "{name}" (also
+// after a fixed prefix, as in "gaps-:indicator").
 func openAPIPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, seg := range parts {
-		if strings.HasPrefix(seg, ":") {
-			parts[i] = "{" + seg[1:] + "}"
+		if pre, name, ok := strings.Cut(seg, ":"); ok {
+			parts[i] = pre + "{" + name + "}"
 		}
 	}
 	return strings.Join(parts, "/")
@@ -73,9 +74,9 @@ func openAPIPath(p string) string {
 func (s *Server) operation(r route) map[string]any {
 	var params []any
 	for _, seg := range strings.Split(r.Path, "/") {
-		if strings.HasPrefix(seg, ":") {
+		if _, name, ok := strings.Cut(seg, ":"); ok {
 			params = append(params, map[string]any{
-				"name": seg[1:], "in": "path", "required": true,
+				"name": name, "in": "path", "required": true,
 				"schema": map[string]any{"type": "string"},
 			})
 		}
@@ -131,7 +132,7 @@ func responsesOf(r route) map[string]any {
 			media = "text/html"
 		case "getAppFile":
 			media = "*/*" // the web app's scripts, style sheets and fonts
-		case "getTile":
+		case "getTile", "getGapTile":
 			media = mediaMVT
 		}
 		out["200"] = map[string]any{"description": "OK", "content": map[string]any{media: map[string]any{"schema": map[string]any{"type": "object"}}}}

@@ -86,6 +86,17 @@ func accessTable() map[string]access {
 		"createClosure": {anyOf: []layers.Permission{layers.PermEditFeatures}, audit: auditClosure(layers.ActionClosureCreate)},
 		"deleteClosure": {anyOf: []layers.Permission{layers.PermEditFeatures}, audit: auditClosure(layers.ActionClosureDelete)},
 
+		// The plan's indicators are read like the map; gaps, accessibility,
+		// what-ifs and site suggestions are a planner's analyses.
+		"getIndicators":        read,
+		"postIndicatorsWhatIf": need(layers.PermAnalyse),
+		"getGaps":              need(layers.PermAnalyse),
+		"postGaps":             need(layers.PermAnalyse),
+		"getGapTile":           need(layers.PermAnalyse),
+		"getAccess":            need(layers.PermAnalyse),
+		"postAccess":           need(layers.PermAnalyse),
+		"postSites":            need(layers.PermAnalyse),
+
 		// Accounts and audit (the handlers audit themselves).
 		"login":           public,
 		"logout":          public,

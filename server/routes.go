@@ -64,6 +64,18 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/closures", "createClosure", "Close a road (road ID) or the roads touching an area (GeoJSON Polygon) until a time", s.createClosure},
 		{http.MethodDelete, "/api/closures/:id", "deleteClosure", "Lift a road closure", s.deleteClosure},
 
+		// The plan's indicators, their gaps, shelter accessibility and site
+		// suggestions (indicators.go, gaps.go, access.go, sites.go); the
+		// POSTs take what-if edits (added, removed, closed facilities).
+		{http.MethodGet, "/api/indicators", "getIndicators", "The plan's indicators (#13 shelter area per urban resident, #15 fire coverage, #17 warning coverage, #12 relief reach) for the district and every street and town (unit=district|street|town), with rules used and layer versions", s.indicators},
+		{http.MethodPost, "/api/indicators/whatif", "postIndicatorsWhatIf", "The indicators with fire stations and shelters added, removed or closed in memory; nothing is stored", s.indicatorsWhatIf},
+		{http.MethodGet, "/api/gaps", "getGaps", "Where an indicator falls short (indicator=fire|shelter|warning): ranked uncovered areas, units below target, overloaded shelters; format=json|geojson|csv", s.gaps},
+		{http.MethodPost, "/api/gaps", "postGaps", "The gaps with what-if edits", s.gapsWhatIf},
+		{http.MethodGet, "/tiles/gaps-:indicator/:z/:x/:y", "getGapTile", "The gaps of an indicator as a Mapbox Vector Tile (layer gaps_{indicator}), y ending in .mvt or .pbf", s.gapTile},
+		{http.MethodGet, "/api/access", "getAccess", "2SFCA shelter area within walking reach per resident, per census unit and shelter; decay=binary|e2sfca-step|gaussian|gaussian-catchment", s.access},
+		{http.MethodPost, "/api/access", "postAccess", "The accessibility with what-if edits", s.accessWhatIf},
+		{http.MethodPost, "/api/sites", "postSites", "Suggested sites for new fire stations or shelters (model lscp|mclp|pmedian, p, radius, candidates, fixed), exact or heuristic with its gap", s.sites},
+
 		// Accounts, the rules table's changes and the audit log (login.go,
 		// users.go, rules_write.go, audit.go); who may call what is in
 		// permissions.go.

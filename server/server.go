@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"onemap/layers"
+	"onemap/layers/analysis"
 	"onemap/layers/network"
 )
 
@@ -63,6 +64,10 @@ type Options struct {
 	// hides sensitive layers from those who may not see them, as the API
 	// does.
 	Network *network.Service
+	// Analysis computes the plan's indicators, gaps, accessibility and
+	// site suggestions (indicators.go, gaps.go, access.go, sites.go). Nil:
+	// an analysis.Service over the visible store, routing with Network.
+	Analysis *analysis.Service
 	// Accounts keeps users, API tokens, login sessions and the audit log
 	// (auth.go). Nil: the store's, when it implements layers.Accounts (both
 	// onemap stores do); with none, nobody can log in and audit events go
@@ -73,6 +78,14 @@ type Options struct {
 	// (probes, the API description, the web app, login) needs a login or
 	// an API token.
 	AnonymousRole string
+	// DefaultTimeout bounds every request whose route has no longer limit
+	// (limits.go); zero means DefaultRouteTimeout. RouteTimeouts overrides
+	// the limit of single routes by operation ID.
+	DefaultTimeout time.Duration
+	RouteTimeouts  map[string]time.Duration
+	// RateLimit is the per-client request budget (ratelimit.go); the zero
+	// value is the default budget, not applied to loopback clients.
+	RateLimit RateLimit
 }
 
 // DefaultMaxBodyBytes is the default request body cap: a whole town's
@@ -90,6 +103,11 @@ type Server struct {
 	tiles   *tileService
 	network *network.Service
 	auth    *authState // auth.go
+	limiter *limiter   // ratelimit.go; nil: no rate limit
+
+	// analysis and the gap overlays drawn as tiles (gaps.go).
+	analysis    *analysis.Service
+	gapOverlays gapOverlays
 }
 
 // New builds the server and its routes. The store stays owned by the caller,
@@ -115,6 +133,7 @@ func New(store layers.Store, opts Options) *Server {
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	s := &Server{store: store, opts: opts, log: opts.Logger, extents: newExtentCache(), tiles: newTileService(store, opts)}
+	s.limiter = newLimiter(opts.RateLimit)
 	s.initAuth() // auth.go: accounts, the anonymous role, sensitive layers hidden
 	if opts.App != nil {
 		s.app = s.loadApp(opts.App)
@@ -122,6 +141,10 @@ func New(store layers.Store, opts Options) *Server {
 	s.network = opts.Network
 	if s.network == nil {
 		s.network = network.New(s.store, network.Options{}) // the visible store (visibility.go)
+	}
+	s.analysis = opts.Analysis
+	if s.analysis == nil {
+		s.analysis = analysis.New(s.store, s.network, analysis.Options{})
 	}
 	s.echo = s.newEcho()
 	return s
@@ -137,11 +160,12 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(stripTrailingSlash)
-	e.Use(s.requestID, s.accessLog, s.recoverPanic,
+	e.Use(s.requestID, s.accessLog, s.recoverPanic, s.rateLimited, saneInput,
 		// GeoJSON shrinks about tenfold; small answers are not worth it.
 		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 2048, Skipper: compressed}))
 	for _, r := range s.routes() {
-		r.Handler = s.guarded(r) // auth.go: authenticate, authorize, audit
+		r.Handler = s.guarded(r)                    // auth.go: authenticate, authorize, audit
+		r.Handler = s.withDeadline(r.ID, r.Handler) // limits.go
 		e.Add(r.Method, r.Path, r.Handler)
 		if r.Method == http.MethodGet {
 			// HEAD answers like GET without the body (net/http drops it),

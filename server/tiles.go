@@ -34,7 +34,7 @@ const (
 	tileMaxZoom = 18
 	// tileRevision changes when the tiles this code makes change for the
 	// same data, so that ETags issued before an upgrade stop matching.
-	tileRevision = "1"
+	tileRevision = "2"
 
 	// Response headers that say what went into a tile.
 	HeaderTileFeatures = "X-Tile-Features"
@@ -48,6 +48,11 @@ type tileService struct {
 	src     layers.TileSource
 	cached  *tiles.Cached
 	encoder string
+	memo    *layerMemo // outage.go
+	// labelSrc makes the basemap's label points (basemap.go); labels is
+	// its own small cache, nil when caching is off.
+	labelSrc *tiles.Labels
+	labels   *tiles.Cached
 }
 
 func newTileService(store layers.Store, opts Options) *tileService {
@@ -55,13 +60,18 @@ func newTileService(store layers.Store, opts Options) *tileService {
 	if src == nil {
 		src = tiles.NewEncoder(store, tiles.DefaultTolerance)
 	}
-	ts := &tileService{src: src, encoder: fmt.Sprintf("%T/%s", src, tileRevision)}
+	ts := &tileService{src: src, encoder: fmt.Sprintf("%T/%s", src, tileRevision), memo: newLayerMemo()}
 	budget := opts.TileCacheBytes
 	if budget == 0 {
 		budget = DefaultTileCacheBytes
 	}
 	if budget > 0 {
 		ts.cached = tiles.NewCached(src, tiles.NewCache(budget), tiles.StoreVersions(store))
+	}
+	ts.labelSrc = tiles.NewLabels(store)
+	if budget > 0 {
+		ts.labels = tiles.NewCached(ts.labelSrc, tiles.NewCache(max(budget/16, 1<<20)),
+			func(ctx context.Context, _ string) (int64, error) { return ts.labelSrc.Version(ctx) })
 	}
 	return ts
 }
@@ -75,10 +85,25 @@ func (ts *tileService) tile(ctx context.Context, r layers.TileRequest, version i
 	return ts.src.Tile(ctx, r)
 }
 
+// labelTile returns the basemap's labels tile made from label version v.
+func (ts *tileService) labelTile(ctx context.Context, r layers.TileRequest, v int64) ([]byte, layers.TileInfo, error) {
+	if ts.labels != nil {
+		return ts.labels.TileAt(ctx, r, v)
+	}
+	return ts.labelSrc.Tile(ctx, r)
+}
+
 // tile serves one tile of one or more layers. The ETag comes from the
 // layers' versions, so a client revalidating an unchanged tile gets its 304
 // without any encoding; an empty tile is 204.
 func (s *Server) tile(c echo.Context) error {
+	if c.Param("layers") == tiles.BasemapName {
+		r, err := parseTileAddress(c.Param("z"), c.Param("x"), c.Param("y"))
+		if err != nil {
+			return err
+		}
+		return s.basemapTile(c, r)
+	}
 	names, err := tileLayerNames(c.Param("layers"))
 	if err != nil {
 		return err
@@ -135,6 +160,12 @@ func (s *Server) tile(c echo.Context) error {
 				"candidates", info.Candidates, "features", info.Features, "dropped", info.Dropped, "step", info.Step, "bytes", info.Bytes)
 		}
 	}
+	if retry, err := s.tileRace(c, versions); err != nil || retry {
+		if err != nil {
+			return err
+		}
+		return s.tile(c) // a publish landed while encoding (consistent.go)
+	}
 	h.Set(HeaderTileFeatures, strconv.Itoa(features))
 	h.Set(HeaderTileDropped, strconv.Itoa(dropped))
 	if len(thinned) > 0 {
@@ -152,6 +183,9 @@ func (s *Server) tileJSON(c echo.Context) error {
 	joined, ok := strings.CutSuffix(set, ".json")
 	if !ok {
 		return layers.Errorf(layers.NotFound, "server.tileJSON", "there is no resource at /tiles/%s; a layer's TileJSON is at /tiles/{layer}.json", set)
+	}
+	if joined == tiles.BasemapName {
+		return s.basemapTileJSON(c)
 	}
 	names, err := tileLayerNames(joined)
 	if err != nil {
@@ -196,9 +230,19 @@ func (s *Server) tileCatalog(c echo.Context) error {
 		TileJSON string `json:"tilejson"`
 		Tiles    string `json:"tiles"`
 	}
+	type composite struct {
+		ID       string `json:"id"`
+		Title    string `json:"title"`
+		TileJSON string `json:"tilejson"`
+		Tiles    string `json:"tiles"`
+	}
 	out := struct {
 		Tilesets []tileset `json:"tilesets"`
+		// Basemap is the composite basemap (basemap.go), apart from the
+		// layers' tilesets.
+		Basemap composite `json:"basemap"`
 	}{Tilesets: []tileset{}}
+	out.Basemap.ID, out.Basemap.Title, out.Basemap.TileJSON, out.Basemap.Tiles = s.basemapEntry(c)
 	for _, l := range ls {
 		out.Tilesets = append(out.Tilesets, tileset{
 			ID: l.Name, Title: l.Title, Version: l.Version, Geometry: string(l.Schema.Geometry),
@@ -214,6 +258,16 @@ func (s *Server) tileCatalog(c echo.Context) error {
 // names it and says where the layers are listed.
 func (s *Server) tileLayer(c echo.Context, name string) (layers.Layer, error) {
 	l, err := s.store.Layer(c.Request().Context(), name)
+	switch {
+	case err == nil:
+		s.tiles.memo.remember(l)
+	case layers.IsKind(err, layers.Unavailable):
+		// The database is away: a public layer's last known version
+		// still finds its cached tiles (outage.go).
+		if m, ok := s.tiles.memo.recall(name); ok {
+			return m, nil
+		}
+	}
 	if layers.IsKind(err, layers.NotFound) {
 		return l, &layers.Error{Kind: layers.NotFound, Op: "server.tileLayer", Msg: "layer \"" + name + "\" does not exist; /tiles lists the tilesets", Err: err}
 	}

@@ -43,18 +43,20 @@ func ids(l *mvt.Layer) []int64 {
 }
 
 // TestTileServesMVT: a tile of the shelters decodes to the shelters inside
-// it, with their attributes, and says what it holds in its headers.
+// it, with their attributes, and says what it holds in its headers. (Zoom 12
+// is the first to draw shelters one by one with every attribute; see
+// TestTileClustersPoints for the zooms below.)
 func TestTileServesMVT(t *testing.T) {
 	f := newFixture(t, Options{})
-	path := tilePath("shelters", orb.Point{121.2, 31.9}, 10, "mvt")
+	path := tilePath("shelters", orb.Point{121.2, 31.9}, 12, "mvt")
 	var want []int64
-	tb := maptile.At(orb.Point{121.2, 31.9}, 10).Bound()
+	tb := maptile.At(orb.Point{121.2, 31.9}, 12).Bound()
 	for i, s := range shelterFixture {
 		if tb.Contains(s.at) {
 			want = append(want, f.ids[i])
 		}
 	}
-	if len(want) < 3 || len(want) == len(shelterFixture) {
+	if len(want) < 2 || len(want) == len(shelterFixture) {
 		t.Fatalf("the tile holds %d of the %d shelters: pick another", len(want), len(shelterFixture))
 	}
 	r := f.get(path, http.StatusOK)
@@ -182,6 +184,62 @@ func TestTileCompositeEmptyAndBadRequests(t *testing.T) {
 	}
 }
 
+// TestTileClustersPoints: below zoom 12 the shelters' tiles hold clusters
+// with point_count; over the tiles that cover the district, the clusters
+// standing inside each tile proper (not in its buffer) count every shelter
+// once. A shelter alone in its cell keeps its low-zoom attributes only.
+func TestTileClustersPoints(t *testing.T) {
+	f := newFixture(t, Options{})
+	var b orb.Bound
+	for i, s := range shelterFixture {
+		if i == 0 {
+			b = s.at.Bound()
+		}
+		b = b.Extend(s.at)
+	}
+	// At zoom 8 the cells are about 10 km wide: some of the shelters share
+	// one, others are alone.
+	const z = 8
+	nw, se := maptile.At(orb.Point{b.Min[0], b.Max[1]}, z), maptile.At(orb.Point{b.Max[0], b.Min[1]}, z)
+	total, singles, clusters := 0, 0, 0
+	for x := nw.X; x <= se.X; x++ {
+		for y := nw.Y; y <= se.Y; y++ {
+			r := f.get(fmt.Sprintf("/tiles/shelters/%d/%d/%d.mvt", z, x, y), http.StatusOK)
+			ls := decodeMVT(t, r.body)
+			if len(ls) != 1 {
+				t.Fatalf("layers %v", layerNames(ls))
+			}
+			if r.header.Get(HeaderTileFeatures) != strconv.Itoa(len(ls[0].Features)) {
+				t.Errorf("%s = %q for %d clusters", HeaderTileFeatures, r.header.Get(HeaderTileFeatures), len(ls[0].Features))
+			}
+			for _, ft := range ls[0].Features {
+				n, ok := ft.Properties["point_count"].(float64)
+				if !ok || n < 1 {
+					t.Fatalf("feature %v has no point_count: %v", ft.ID, ft.Properties)
+				}
+				if n == 1 && (ft.Properties["name"] == nil || ft.Properties["capacity"] != nil) {
+					t.Errorf("a shelter alone keeps name, class and status only: %v", ft.Properties)
+				}
+				if n > 1 && len(ft.Properties) != 1 {
+					t.Errorf("a cluster carries point_count only: %v", ft.Properties)
+				}
+				p := ft.Geometry.(orb.Point)
+				if p[0] < 0 || p[0] >= 4096 || p[1] < 0 || p[1] >= 4096 {
+					continue // in the buffer: counted by its own tile
+				}
+				total += int(n)
+				clusters++
+				if n == 1 {
+					singles++
+				}
+			}
+		}
+	}
+	if total != len(shelterFixture) || clusters >= len(shelterFixture) || singles == 0 {
+		t.Errorf("%d clusters (%d single shelters) standing for %d shelters, want fewer clusters standing for all %d, some of them alone", clusters, singles, total, len(shelterFixture))
+	}
+}
+
 func layerNames(ls mvt.Layers) []string {
 	var out []string
 	for _, l := range ls {
@@ -199,15 +257,19 @@ func TestTileOverTheCap(t *testing.T) {
 	if _, err := f.store.CreateLayer(ctx, layers.Layer{Name: "dense", Kind: layers.Zoning, Title: "密集点", Schema: layers.Schema{Geometry: layers.PointType}}); err != nil {
 		t.Fatal(err)
 	}
+	// A grid of points inside one tile of zoom 12, the first zoom at which
+	// points are not clustered.
 	n := layers.DefaultMaxTileFeatures + 500
+	tb := maptile.At(orb.Point{121.2, 31.9}, 12).Bound()
 	fs := make([]layers.Feature, n)
 	for i := range fs {
-		fs[i] = layers.Feature{Geometry: orb.Point{121.2 + float64(i%150)*0.0005, 31.9 + float64(i/150)*0.0003}}
+		fx, fy := 0.1+0.8*float64(i%150)/150, 0.1+0.8*float64(i/150)/150
+		fs[i] = layers.Feature{Geometry: orb.Point{tb.Min[0] + fx*(tb.Max[0]-tb.Min[0]), tb.Min[1] + fy*(tb.Max[1]-tb.Min[1])}}
 	}
 	if _, err := f.store.Apply(ctx, "dense", layers.Batch{Insert: fs}); err != nil {
 		t.Fatal(err)
 	}
-	path := tilePath("dense", orb.Point{121.2, 31.9}, 8, "mvt")
+	path := tilePath("dense", orb.Point{121.2, 31.9}, 12, "mvt")
 	r := f.get(path, http.StatusOK)
 	ls := decodeMVT(t, r.body)
 	kept := len(ls[0].Features)

@@ -64,6 +64,10 @@ func pgError(err error, pe *pgconn.PgError, op string) error {
 		return layers.Wrap(err, layers.Unavailable, op, "the database is not accepting requests now; try again later")
 	case code == "53100", code == "53200": // disk_full, out_of_memory
 		return layers.Wrap(err, layers.Unavailable, op, "the database is out of resources; tell the administrator")
+	case code == "22021", code == "22P05": // character_not_in_repertoire, untranslatable_character
+		return layers.Wrap(err, layers.Invalid, op, "the text contains a NUL character or bytes that are not UTF-8; remove them and send it again")
+	case code == "22003": // numeric_value_out_of_range
+		return layers.Wrap(err, layers.Invalid, op, "a number is out of the range the database can store")
 	case (code == "XX000" || code == "22023") && isGeometryMessage(pe.Message):
 		return layers.Wrap(err, layers.Invalid, op, "PostGIS rejected a geometry: "+pe.Message)
 	}

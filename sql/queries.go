@@ -35,6 +35,9 @@ type queries struct {
 	RulesInsert       string `file:"rules_insert.sql"`
 	RulesSeed         string `file:"rules_seed.sql"`
 
+	// Tiles (tilecolumns.go).
+	TileColumnsMissing string `file:"tile_columns_missing.sql"`
+
 	// Accounts (accounts.go, audit.go).
 	UserInsert      string `file:"user_insert.sql"`
 	UserGet         string `file:"user_get.sql"`

@@ -4,6 +4,9 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"text/template"
 
@@ -26,29 +29,52 @@ var tileTemplateFiles embed.FS
 // runs tile_mvt_thinned as well, and only a tile over its byte cap runs that
 // again with a larger step.
 //
-// Each layer's statements are rendered once, from the catalog entry read on
-// the layer's first tile, and kept; pgx prepares a statement on a connection
+// Below zoom 14 (layers.RawTileZoom) the statements follow the layer's
+// layers.TilePlan: lines and polygons are drawn from the generalised copies
+// the table keeps in generated columns (tilecolumns.go), dense points are
+// clustered by tile_clusters, and tiles below zoom 12 carry only the
+// layer's low-zoom attributes.
+//
+// Each layer's statements are rendered once per plan shape, from the
+// catalog entry read on the layer's first tile, and kept; pgx prepares a statement on a connection
 // the first time it runs there and reuses it after that (its default
 // QueryExecModeCacheStatement), so a tile costs no parse or plan and runs
 // under the session settings of poolConfig (no JIT, no parallel workers, a
 // statement timeout).
 type Tiles struct {
-	s    *Store
-	tmpl *template.Template
+	s          *Store
+	tmpl       *template.Template
+	generalise bool
 
 	mu    sync.RWMutex
-	texts map[string]tileTexts // by layer name
+	texts map[string]*layerTexts // by layer name
 }
 
-// tileTexts are a layer's rendered tile statements.
+// layerTexts are the catalog entry a layer's statements were rendered from
+// and the statements, by plan shape.
+type layerTexts struct {
+	l      layers.Layer
+	shapes map[string]tileTexts
+}
+
+// tileTexts are a layer's rendered tile statements for one plan shape:
+// fast and thinned, or cluster alone.
 type tileTexts struct {
-	fast, thinned string
+	fast, thinned, cluster string
 }
 
 var _ layers.TileSource = (*Tiles)(nil)
 
+// TilesOption changes how Tiles draws.
+type TilesOption func(*Tiles)
+
+// WithoutGeneralisation draws lines and polygons from their stored geometry
+// at every zoom, as before generalisation existed: for measurements and
+// comparisons. Attributes per zoom and point clustering still apply.
+func WithoutGeneralisation() TilesOption { return func(t *Tiles) { t.generalise = false } }
+
 // NewTiles returns the tile encoder of s.
-func NewTiles(s *Store) (*Tiles, error) {
+func NewTiles(s *Store, opts ...TilesOption) (*Tiles, error) {
 	t, err := s.tmpl.Clone()
 	if err == nil {
 		t, err = t.ParseFS(tileTemplateFiles, "tiletemplates/*.sql.tmpl")
@@ -56,17 +82,31 @@ func NewTiles(s *Store) (*Tiles, error) {
 	if err != nil {
 		return nil, layers.Wrap(err, layers.Internal, "sql.NewTiles", "")
 	}
-	return &Tiles{s: s, tmpl: t, texts: map[string]tileTexts{}}, nil
+	tl := &Tiles{s: s, tmpl: t, generalise: true, texts: map[string]*layerTexts{}}
+	for _, o := range opts {
+		o(tl)
+	}
+	return tl, nil
 }
 
 // tileData feeds the tile templates: the layer's table, whether it holds
-// points (for which the index's box test is exact) and the attributes that go
-// into tiles (every one but JSON, which the tiles package leaves out too).
+// points (for which the index's box test is exact), the attributes the
+// plan's tiles carry and, at a generalised zoom, the band drawn.
 type tileData struct {
 	Table   string
 	Points  bool
 	Columns []layers.Field
+	Band    int
 }
+
+// BandColumn is the generated column of the band (see tilecolumns.go).
+func (d tileData) BandColumn() string { return bandColumn(d.Band) }
+
+// Radius and Half are the Web Mercator constants of the cluster statement,
+// as exact float8 literals: constants of the code, not values.
+func (tileData) Radius() string { return strconv.FormatFloat(layers.WebMercatorRadius, 'g', -1, 64) }
+
+func (tileData) Half() string { return strconv.FormatFloat(layers.WebMercatorHalf, 'g', -1, 64) }
 
 const tileOp = "sql.Tiles.Tile"
 
@@ -77,11 +117,11 @@ func (t *Tiles) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layers.
 		return nil, layers.TileInfo{}, err
 	}
 	for attempt := 1; ; attempt++ {
-		texts, err := t.statements(ctx, r.Layer)
+		texts, plan, err := t.statements(ctx, r)
 		if err != nil {
 			return nil, layers.TileInfo{}, err
 		}
-		data, info, err := t.run(ctx, texts, r)
+		data, info, err := t.run(ctx, texts, plan, r)
 		if attempt == 1 && isStaleStatement(err) {
 			// The table no longer matches the statements rendered for it
 			// (the layer was dropped and made again outside onemap): render
@@ -97,9 +137,19 @@ func (t *Tiles) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layers.
 }
 
 // run executes the statements of one tile.
-func (t *Tiles) run(ctx context.Context, texts tileTexts, r layers.TileRequest) ([]byte, layers.TileInfo, error) {
+func (t *Tiles) run(ctx context.Context, texts tileTexts, plan layers.TilePlan, r layers.TileRequest) ([]byte, layers.TileInfo, error) {
 	b := r.QueryBound()
 	args := []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], r.Z, r.X, r.Y, r.Extent, r.Buffer, r.MaxFeatures, int64(1), r.Layer}
+	step := int64(1)
+	switch {
+	case texts.cluster != "":
+		cr := r.ClusterRange(plan.ClusterCell)
+		args[0], args[1], args[2], args[3] = cr.Box.Min[0], cr.Box.Min[1], cr.Box.Max[0], cr.Box.Max[1]
+		args = append(args, plan.ClusterCell, float64(cr.CX0), float64(cr.CX1), float64(cr.CY0), float64(cr.CY1))
+		return t.thinned(ctx, texts.cluster, args, r, step)
+	case plan.Band > 0:
+		args = append(args, plan.MinSize)
+	}
 	var (
 		version         *int64
 		boxes, n, drawn int64
@@ -112,7 +162,6 @@ func (t *Tiles) run(ctx context.Context, texts tileTexts, r layers.TileRequest) 
 		t.forget(r.Layer)
 		return nil, layers.TileInfo{}, layers.Errorf(layers.NotFound, tileOp, "layer %q does not exist", r.Layer)
 	}
-	step := int64(1)
 	if boxes <= int64(r.MaxFeatures) {
 		// No more candidates than boxes: all of them are drawn.
 		info := layers.TileInfo{Version: *version, Candidates: int(n), Features: int(drawn), Step: 1, Bytes: len(data)}
@@ -121,10 +170,21 @@ func (t *Tiles) run(ctx context.Context, texts tileTexts, r layers.TileRequest) 
 		}
 		step = layers.NextTileStep(1, len(data), r.MaxBytes)
 	}
+	return t.thinned(ctx, texts.thinned, args, r, step)
+}
+
+// thinned runs a counting statement (tile_mvt_thinned or tile_clusters)
+// from step on, raising the step while the tile is over its byte cap.
+func (t *Tiles) thinned(ctx context.Context, text string, args []any, r layers.TileRequest, step int64) ([]byte, layers.TileInfo, error) {
+	var (
+		version *int64
+		n       int64
+		data    []byte
+	)
 	for {
 		args[10] = step
 		var thinned, drawn int64
-		if err := t.s.pool.QueryRow(ctx, texts.thinned, args...).Scan(&version, &n, &step, &thinned, &drawn, &data); err != nil {
+		if err := t.s.pool.QueryRow(ctx, text, args...).Scan(&version, &n, &step, &thinned, &drawn, &data); err != nil {
 			return nil, layers.TileInfo{}, err
 		}
 		if version == nil {
@@ -154,39 +214,80 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// statements returns the tile statements of a layer, rendering them from
-// its catalog entry the first time (NotFound if there is none).
-func (t *Tiles) statements(ctx context.Context, name string) (tileTexts, error) {
-	t.mu.RLock()
-	texts, ok := t.texts[name]
-	t.mu.RUnlock()
-	if ok {
-		return texts, nil
+// plan is the plan of l's tiles at zoom z, with generalisation switched
+// off when the Tiles was made so.
+func (t *Tiles) plan(l layers.Layer, z int) layers.TilePlan {
+	p := layers.PlanTile(l, z)
+	if !t.generalise {
+		p.Band, p.MinSize = 0, 0
 	}
-	l, err := t.s.layer(ctx, t.s.pool, t.s.q.LayerGet, name, tileOp)
-	if err != nil {
-		return tileTexts{}, err
-	}
-	if texts, err = t.render(l); err != nil {
-		return tileTexts{}, err
-	}
-	t.mu.Lock()
-	t.texts[name] = texts
-	t.mu.Unlock()
-	return texts, nil
+	return p
 }
 
-// render renders both tile statements of a layer.
-func (t *Tiles) render(l layers.Layer) (tileTexts, error) {
-	d := tileData{Table: l.Name, Points: l.Schema.Geometry == layers.PointType}
-	for _, f := range l.Schema.Fields {
-		if f.Type != layers.JSON {
-			d.Columns = append(d.Columns, f)
-		}
+// planShape keys the statements of a plan: what changes their text (the
+// band, clustering, the attributes), not the values bound to them.
+func planShape(p layers.TilePlan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d/%t", p.Band, p.ClusterCell > 0)
+	for _, f := range p.Fields {
+		b.WriteString("/" + f.Name)
 	}
+	return b.String()
+}
+
+// statements returns the tile statements of r's layer at r's zoom,
+// rendering them from its catalog entry the first time (NotFound if there
+// is none).
+func (t *Tiles) statements(ctx context.Context, r layers.TileRequest) (tileTexts, layers.TilePlan, error) {
+	t.mu.RLock()
+	lt := t.texts[r.Layer]
+	t.mu.RUnlock()
+	if lt == nil {
+		l, err := t.s.layer(ctx, t.s.pool, t.s.q.LayerGet, r.Layer, tileOp)
+		if err != nil {
+			return tileTexts{}, layers.TilePlan{}, err
+		}
+		lt = &layerTexts{l: l, shapes: map[string]tileTexts{}}
+		t.mu.Lock()
+		if prev := t.texts[r.Layer]; prev != nil {
+			lt = prev
+		} else {
+			t.texts[r.Layer] = lt
+		}
+		t.mu.Unlock()
+	}
+	plan := t.plan(lt.l, r.Z)
+	key := planShape(plan)
+	t.mu.RLock()
+	texts, ok := lt.shapes[key]
+	t.mu.RUnlock()
+	if ok {
+		return texts, plan, nil
+	}
+	texts, err := t.renderPlan(lt.l, plan)
+	if err != nil {
+		return tileTexts{}, layers.TilePlan{}, err
+	}
+	t.mu.Lock()
+	lt.shapes[key] = texts
+	t.mu.Unlock()
+	return texts, plan, nil
+}
+
+// render renders the tile statements of a layer at zoom RawTileZoom and
+// deeper: its stored geometry and every attribute.
+func (t *Tiles) render(l layers.Layer) (tileTexts, error) {
+	return t.renderPlan(l, t.plan(l, layers.RawTileZoom))
+}
+
+// renderPlan renders the tile statements of a layer for one plan.
+func (t *Tiles) renderPlan(l layers.Layer, p layers.TilePlan) (tileTexts, error) {
+	d := tileData{Table: l.Name, Points: l.Schema.Geometry == layers.PointType, Columns: p.Fields, Band: p.Band}
 	var texts tileTexts
 	var err error
-	if texts.fast, err = render(t.tmpl, "tile_mvt.sql.tmpl", d); err == nil {
+	if p.ClusterCell > 0 {
+		texts.cluster, err = render(t.tmpl, "tile_clusters.sql.tmpl", d)
+	} else if texts.fast, err = render(t.tmpl, "tile_mvt.sql.tmpl", d); err == nil {
 		texts.thinned, err = render(t.tmpl, "tile_mvt_thinned.sql.tmpl", d)
 	}
 	if err != nil {

@@ -24,8 +24,11 @@ const DefaultTolerance = 0.25
 // ST_AsMVTGeom does, plus the simplification.
 type drawer struct {
 	proj projector
-	box  orb.Bound // the buffered tile in tile units
-	dp   *simplify.DouglasPeuckerSimplifier
+	// metres: the geometry to draw is in EPSG:3857 metres (generalised
+	// copies), not lon/lat.
+	metres bool
+	box    orb.Bound // the buffered tile in tile units
+	dp     *simplify.DouglasPeuckerSimplifier
 }
 
 func newDrawer(r layers.TileRequest, tolerancePx float64) *drawer {
@@ -37,21 +40,38 @@ func newDrawer(r layers.TileRequest, tolerancePx float64) *drawer {
 	return d
 }
 
+// at is a vertex in tile units.
+func (d *drawer) at(p orb.Point) orb.Point {
+	if d.metres {
+		return d.proj.metre(p)
+	}
+	return d.proj.point(p)
+}
+
+// inMetres is a drawer of the same tile for geometry in EPSG:3857 metres.
+func (d *drawer) inMetres() *drawer {
+	m := *d
+	m.metres = true
+	return &m
+}
+
 // draw returns the tile geometry of g, or nil when nothing of it is left in
 // the tile.
 func (d *drawer) draw(g orb.Geometry) orb.Geometry {
 	switch v := g.(type) {
 	case orb.Point:
-		p := d.proj.point(v)
+		// Snapped first, then kept when in the buffered tile, in the order
+		// of ST_AsMVTGeom.
+		p := snap(d.at(v))
 		if !d.box.Contains(p) {
 			return nil
 		}
-		return snap(p)
+		return p
 	case orb.MultiPoint:
 		var out orb.MultiPoint
 		for _, q := range v {
-			if p := d.proj.point(q); d.box.Contains(p) {
-				out = append(out, snap(p))
+			if p := snap(d.at(q)); d.box.Contains(p) {
+				out = append(out, p)
 			}
 		}
 		return single(out)
@@ -131,7 +151,7 @@ func (d *drawer) polygons(mp orb.MultiPolygon) orb.Geometry {
 func (d *drawer) projectLine(ls orb.LineString) orb.LineString {
 	out := make(orb.LineString, len(ls))
 	for i, p := range ls {
-		out[i] = d.proj.point(p)
+		out[i] = d.at(p)
 	}
 	return out
 }

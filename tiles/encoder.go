@@ -10,24 +10,56 @@ import (
 	"onemap/layers"
 )
 
-// Encoder is the in-memory vector tile encoder. It asks any layers.Store for
-// a tile's candidates with one box query (the embedded store answers it from
-// its in-memory R-tree) and draws them with orb, following the same rules as
-// the PostGIS encoder: candidates are the features whose geometry intersects
-// the buffered tile; they are thinned by ID (layers.TileStep), drawn in ID
-// order, capped, and the step grows while the tile is over its byte cap.
+// Encoder is the in-memory vector tile encoder. It follows the rules of
+// layers.TileRequest, layers.TileStep and layers.TilePlan as the PostGIS
+// encoder does: candidates are thinned by ID (layers.TileStep), drawn in ID
+// order, capped, and the step grows while the tile is over its byte cap; a
+// tile carries the attributes of its zoom.
+//
+// From zoom 14 (layers.RawTileZoom) on, and for points that are not
+// clustered, it asks the store for a tile's candidates with one box query
+// (the embedded store answers it from its in-memory R-tree). Below, it
+// draws lines and polygons from a generalised copy of the layer and
+// clusters dense points, both made once per layer version on the first such
+// tile (see generalised): low-zoom tiles over large layers then cost no
+// store query and draw a few vertices per feature.
 type Encoder struct {
-	store     layers.Store
-	tolerance float64
+	store      layers.Store
+	tolerance  float64
+	generalise bool
+	gen        *genCache
 }
 
 var _ layers.TileSource = (*Encoder)(nil)
 
+// EncoderOption changes how an Encoder draws.
+type EncoderOption func(*Encoder)
+
+// WithoutGeneralisation draws lines and polygons from their stored geometry
+// at every zoom, as before generalisation existed: for measurements and
+// comparisons. Attributes per zoom and point clustering still apply.
+func WithoutGeneralisation() EncoderOption { return func(e *Encoder) { e.generalise = false } }
+
 // NewEncoder returns an encoder over store that simplifies with the given
 // tolerance in pixels of a 512-pixel tile (DefaultTolerance; 0 only snaps to
 // the grid, as ST_AsMVTGeom does).
-func NewEncoder(store layers.Store, tolerancePx float64) *Encoder {
-	return &Encoder{store: store, tolerance: max(tolerancePx, 0)}
+func NewEncoder(store layers.Store, tolerancePx float64, opts ...EncoderOption) *Encoder {
+	e := &Encoder{store: store, tolerance: max(tolerancePx, 0), generalise: true, gen: newGenCache()}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// candidate is one feature a tile may draw: its ID, its attributes (nil for
+// a cluster of several points), its geometry (lon/lat, EPSG:3857 metres for a
+// generalised copy, tile units for a cluster) and, for a cluster, the
+// number of points it stands for.
+type candidate struct {
+	id    int64
+	props map[string]any
+	geom  orb.Geometry
+	count int
 }
 
 // Tile makes the tile r asks for. See layers.TileSource.
@@ -44,7 +76,20 @@ func (e *Encoder) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layer
 		if err != nil {
 			return nil, layers.TileInfo{}, err
 		}
-		cands, pages, err := e.candidates(ctx, l, r)
+		plan := layers.PlanTile(l, r.Z)
+		d := newDrawer(r, e.tolerance)
+		if plan.ClusterCell > 0 || (plan.Band > 0 && e.generalise) {
+			g, err := e.gen.get(ctx, e.store, l)
+			if err != nil {
+				return nil, layers.TileInfo{}, err
+			}
+			l.Version = g.version
+			if plan.ClusterCell > 0 {
+				return e.encode(l, r, plan, g.clusterCandidates(r, plan, d), func(g orb.Geometry) orb.Geometry { return g })
+			}
+			return e.encode(l, r, plan, g.bandCandidates(r, plan), d.inMetres().draw)
+		}
+		cands, pages, err := e.candidates(ctx, l, r, plan)
 		if err != nil {
 			return nil, layers.TileInfo{}, err
 		}
@@ -57,26 +102,27 @@ func (e *Encoder) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layer
 				continue
 			}
 		}
-		return e.encode(l, r, cands)
+		return e.encode(l, r, plan, cands, d.draw)
 	}
 }
 
 // candidates reads every feature whose geometry intersects the buffered tile,
-// in ID order, with the attributes that go into tiles.
-func (e *Encoder) candidates(ctx context.Context, l layers.Layer, r layers.TileRequest) ([]layers.Feature, int, error) {
+// in ID order, with the attributes of the plan.
+func (e *Encoder) candidates(ctx context.Context, l layers.Layer, r layers.TileRequest, plan layers.TilePlan) ([]candidate, int, error) {
 	box := r.QueryBound()
-	fields := TileFields(l.Schema)
-	props := make([]string, len(fields))
-	for i, f := range fields {
+	props := make([]string, len(plan.Fields))
+	for i, f := range plan.Fields {
 		props[i] = f.Name
 	}
-	var out []layers.Feature
+	var out []candidate
 	for pages := 1; ; pages++ {
 		res, err := e.store.Query(ctx, l.Name, layers.Query{BBox: &box, Properties: props, Limit: layers.MaxLimit, Offset: len(out)})
 		if err != nil {
 			return nil, pages, err
 		}
-		out = append(out, res.Features...)
+		for _, f := range res.Features {
+			out = append(out, candidate{id: f.ID, props: f.Properties, geom: f.Geometry})
+		}
 		if len(res.Features) == 0 || int64(len(out)) >= res.Matched {
 			return out, pages, nil
 		}
@@ -84,23 +130,21 @@ func (e *Encoder) candidates(ctx context.Context, l layers.Layer, r layers.TileR
 }
 
 // encode thins, draws and encodes the candidates.
-func (e *Encoder) encode(l layers.Layer, r layers.TileRequest, cands []layers.Feature) ([]byte, layers.TileInfo, error) {
+func (e *Encoder) encode(l layers.Layer, r layers.TileRequest, plan layers.TilePlan, cands []candidate, draw func(orb.Geometry) orb.Geometry) ([]byte, layers.TileInfo, error) {
 	const op = "tiles.Encoder.Tile"
-	fields := TileFields(l.Schema)
-	d := newDrawer(r, e.tolerance)
 	drawn := make([]orb.Geometry, len(cands))
 	done := make([]bool, len(cands))
 	step := layers.TileStep(len(cands), r.MaxFeatures)
 	for {
 		layer := &mvt.Layer{Name: l.Name, Version: 2, Extent: uint32(r.Extent)}
 		kept, cut := 0, 0
-		for i, f := range cands {
-			if f.ID%step != 0 {
+		for i, c := range cands {
+			if c.id%step != 0 {
 				continue
 			}
 			kept++
 			if !done[i] {
-				drawn[i], done[i] = d.draw(f.Geometry), true
+				drawn[i], done[i] = draw(c.geom), true
 			}
 			if drawn[i] == nil {
 				continue
@@ -109,7 +153,7 @@ func (e *Encoder) encode(l layers.Layer, r layers.TileRequest, cands []layers.Fe
 				cut++
 				continue
 			}
-			layer.Features = append(layer.Features, tileFeature(f, drawn[i], fields))
+			layer.Features = append(layer.Features, tileFeature(c, drawn[i], plan.Fields))
 		}
 		data := []byte{}
 		if len(layer.Features) > 0 {
@@ -134,15 +178,19 @@ func (e *Encoder) encode(l layers.Layer, r layers.TileRequest, cands []layers.Fe
 }
 
 // tileFeature is one feature of the tile: its ID, its drawn geometry and the
-// attributes that tiles carry.
-func tileFeature(f layers.Feature, g orb.Geometry, fields []layers.Field) *geojson.Feature {
-	props := make(geojson.Properties, len(fields))
+// attributes of the plan; a cluster has point_count, and a cluster of one
+// point its attributes too.
+func tileFeature(c candidate, g orb.Geometry, fields []layers.Field) *geojson.Feature {
+	props := make(geojson.Properties, len(fields)+1)
 	for _, fd := range fields {
-		if v, ok := f.Properties[fd.Name]; ok && v != nil {
+		if v, ok := c.props[fd.Name]; ok && v != nil {
 			if tv, ok := tileValue(fd, v); ok {
 				props[fd.Name] = tv
 			}
 		}
 	}
-	return &geojson.Feature{ID: f.ID, Geometry: g, Properties: props}
+	if c.count > 0 {
+		props[layers.PointCountField] = int64(c.count)
+	}
+	return &geojson.Feature{ID: c.id, Geometry: g, Properties: props}
 }

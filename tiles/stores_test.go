@@ -54,14 +54,14 @@ func postgisDistrict(t testing.TB) *sql.Store {
 var haimenFrame = orb.Bound{Min: orb.Point{121.07, 31.77}, Max: orb.Point{121.53, 32.15}}
 
 // testTiles lists the tiles the comparisons run on: every tile over the
-// frame at zooms 8 to 10, and at zooms 11 to 16 the tiles holding a few
+// frame at zooms 5 to 10, and at zooms 11 to 16 the tiles holding a few
 // anchors taken from the data (a shelter, a fire station, a road, a census
 // unit's corner, a hazard zone's corner, a built-up area's corner), so that
 // every tile has something in it.
 func testTiles(t testing.TB) []maptile.Tile {
 	t.Helper()
 	var out []maptile.Tile
-	for z := maptile.Zoom(8); z <= 10; z++ {
+	for z := maptile.Zoom(5); z <= 10; z++ {
 		nw := maptile.At(orb.Point{haimenFrame.Min[0], haimenFrame.Max[1]}, z)
 		se := maptile.At(orb.Point{haimenFrame.Max[0], haimenFrame.Min[1]}, z)
 		for x := nw.X; x <= se.X; x++ {

@@ -29,12 +29,20 @@ type TileJSON struct {
 // VectorLayer describes one MVT layer of a tileset. Fields maps each
 // attribute in the tiles to its MVT value type, "String", "Number" or
 // "Boolean", as tippecanoe writes them and style editors read them.
+//
+// Two members beyond TileJSON 3.0 say what changes with the zoom (see
+// layers.TilePlan): FieldsMinZoom gives, for each attribute that low-zoom
+// tiles leave out, the zoom from which tiles carry it; ClusterMaxZoom, for a
+// clustered point layer, the deepest zoom at which its points are gathered
+// into clusters with point_count (listed in Fields).
 type VectorLayer struct {
-	ID          string            `json:"id"`
-	Description string            `json:"description,omitempty"`
-	MinZoom     int               `json:"minzoom"`
-	MaxZoom     int               `json:"maxzoom"`
-	Fields      map[string]string `json:"fields"`
+	ID             string            `json:"id"`
+	Description    string            `json:"description,omitempty"`
+	MinZoom        int               `json:"minzoom"`
+	MaxZoom        int               `json:"maxzoom"`
+	Fields         map[string]string `json:"fields"`
+	FieldsMinZoom  map[string]int    `json:"fields_minzoom,omitempty"`
+	ClusterMaxZoom *int              `json:"cluster_maxzoom,omitempty"`
 }
 
 // worldBound is the lon/lat extent of the Web Mercator square.
@@ -74,8 +82,23 @@ func NewTileJSON(tilesURL string, ls []layers.Layer, bounds orb.Bound, minZoom, 
 	for i, l := range ls {
 		names[i], titles[i] = l.Name, l.Title
 		vl := VectorLayer{ID: l.Name, Description: l.Title, MinZoom: minZoom, MaxZoom: maxZoom, Fields: map[string]string{}}
+		low := map[string]bool{}
+		for _, f := range layers.TileFields(l, 0) {
+			low[f.Name] = true
+		}
 		for _, f := range TileFields(l.Schema) {
 			vl.Fields[f.Name] = fieldType(f.Type)
+			if !low[f.Name] && maxZoom >= layers.FullAttributesZoom {
+				if vl.FieldsMinZoom == nil {
+					vl.FieldsMinZoom = map[string]int{}
+				}
+				vl.FieldsMinZoom[f.Name] = max(layers.FullAttributesZoom, minZoom)
+			}
+		}
+		if p := layers.PlanTile(l, minZoom); p.ClusterCell > 0 {
+			vl.Fields[layers.PointCountField] = "Number"
+			cz := layers.ClusterBelowZoom - 1
+			vl.ClusterMaxZoom = &cz
 		}
 		doc.VectorLayers = append(doc.VectorLayers, vl)
 	}

@@ -96,3 +96,29 @@ func TestProjector(t *testing.T) {
 		}
 	}
 }
+
+// TestTileJSONSaysWhatChangesWithZoom: the attributes left out below zoom
+// 12 carry the zoom they appear at, and a clustered point layer lists
+// point_count and the deepest zoom of its clusters.
+func TestTileJSONSaysWhatChangesWithZoom(t *testing.T) {
+	shelters, _ := layers.BuiltinLayer(layers.Shelters)
+	roads, _ := layers.BuiltinLayer(layers.Roads)
+	stations, _ := layers.BuiltinLayer(layers.FireStations)
+	doc, err := NewTileJSON("/t/{z}/{x}/{y}.mvt", []layers.Layer{shelters, roads, stations}, orb.Bound{}, 0, 18)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, rd, st := doc.VectorLayers[0], doc.VectorLayers[1], doc.VectorLayers[2]
+	if sh.Fields["point_count"] != "Number" || sh.ClusterMaxZoom == nil || *sh.ClusterMaxZoom != layers.ClusterBelowZoom-1 {
+		t.Errorf("shelters: fields %v, cluster_maxzoom %v", sh.Fields, sh.ClusterMaxZoom)
+	}
+	if sh.FieldsMinZoom["capacity"] != 12 || sh.FieldsMinZoom["name"] != 0 {
+		t.Errorf("shelters fields_minzoom %v", sh.FieldsMinZoom)
+	}
+	if _, ok := rd.FieldsMinZoom["class"]; ok || rd.FieldsMinZoom["name"] != 12 || rd.ClusterMaxZoom != nil {
+		t.Errorf("roads: fields_minzoom %v, cluster_maxzoom %v", rd.FieldsMinZoom, rd.ClusterMaxZoom)
+	}
+	if _, ok := st.Fields["point_count"]; ok || st.ClusterMaxZoom != nil {
+		t.Errorf("fire stations are not clustered: %v", st.Fields)
+	}
+}

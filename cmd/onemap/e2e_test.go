@@ -136,11 +136,12 @@ const waitIdleJS = `new Promise((resolve) => {
 })`
 
 // renderedJS counts the rendered features of every shown style layer whose
-// zoom range includes the current zoom.
+// zoom range includes the current zoom, but the app's overlays (the
+// incident, service areas), which are empty until used.
 const renderedJS = `(() => {
 	const m = window.onemapMap, z = m.getZoom(), out = {};
 	for (const l of m.getStyle().layers) {
-		if (l.type === 'background' || m.getLayoutProperty(l.id, 'visibility') === 'none') continue;
+		if (l.type === 'background' || l.metadata?.['onemap:overlay'] || m.getLayoutProperty(l.id, 'visibility') === 'none') continue;
 		if ((l.minzoom ?? 0) > z || (l.maxzoom ?? 24) <= z) continue;
 		out[l.id] = m.queryRenderedFeatures({layers: [l.id]}).length;
 	}
@@ -190,9 +191,15 @@ func TestWebAppInBrowser(t *testing.T) {
 	}
 
 	// The map is read anonymously; the changes made "elsewhere" below are an
-	// operator's, with a token made before the first start.
+	// operator's, with a token made before the first start. A census clerk
+	// uploads and a data steward publishes, each logging in through the app.
 	data := filepath.Join(t.TempDir(), "onemap.gpkg")
 	operator := "Bearer " + adminToken(t, data, "值班员", "operator")
+	for _, u := range []e2eUser{uploader, steward, planner} {
+		if _, stderr, err := runAdmin(t, u.password+"\n", "create-user", "-data", data, "-name", u.name, "-roles", u.roles, "-password-stdin"); err != nil {
+			t.Fatalf("admin create-user %s: %v\n%s", u.name, err, stderr)
+		}
+	}
 	s := startServe(t, env(), "-data", data)
 	shots := screenshotDir(t)
 
@@ -244,18 +251,8 @@ func TestWebAppInBrowser(t *testing.T) {
 			t.Logf("screenshot of the failure: %s", file)
 		}
 	})
-	shoot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		file := filepath.Join(shots, name)
-		if err := os.WriteFile(file, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", file)
-	}
+	d := &drive{t: t, ctx: ctx, url: s.url, shots: shots, log: &bl, mark: time.Now()}
+	shoot := d.shoot
 
 	// A browser opening "/" lands on the app, on a command hall's screen.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(s.url+"/")); err != nil {
@@ -417,9 +414,9 @@ func TestWebAppInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
-		`window.onemapMap.queryRenderedFeatures({layers: ['roads']}).some((f) => ['unclassified', 'residential', 'service'].includes(f.properties.class))`,
+		`window.onemapMap.queryRenderedFeatures({layers: ['roads-minor']}).some((f) => ['unclassified', 'residential', 'service'].includes(f.properties.class))`,
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-		t.Errorf("zoomed in, no minor road was read for the view: %v", err)
+		t.Errorf("zoomed in, no minor road is drawn: %v", err)
 	}
 	evaluate[bool](t, ctx, waitIdleJS)
 	zoomed := evaluate[map[string]int](t, ctx, renderedJS)
@@ -427,6 +424,28 @@ func TestWebAppInBrowser(t *testing.T) {
 		t.Errorf("zoomed in, no shelter name is drawn: %v", zoomed)
 	}
 	shoot("5-zoomed-in.png")
+
+	// The census units' names, from their vector tiles: one label per unit,
+	// however many tiles it spans.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#layer-census_units input`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.onemapMap.queryRenderedFeatures({layers: ['census-labels']}).length > 0`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Errorf("zoomed in with the census units on, no unit is named: %v", err)
+	}
+	evaluate[bool](t, ctx, waitIdleJS)
+	named := evaluate[map[string]int](t, ctx, `(() => {
+		const ids = window.onemapMap.queryRenderedFeatures({layers: ['census-labels']}).map((f) => f.id);
+		return {labels: ids.length, units: new Set(ids).size,
+			drawn: new Set(window.onemapMap.queryRenderedFeatures({layers: ['census-fill']}).map((f) => f.id)).size};
+	})()`)
+	if named["labels"] == 0 || named["labels"] != named["units"] || named["units"] > named["drawn"] {
+		t.Errorf("census labels: %d labels of %d units for %d units drawn; want one label per unit", named["labels"], named["units"], named["drawn"])
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#layer-census_units input`))); err != nil {
+		t.Fatal(err)
+	}
 
 	// The CJK font: the interface's and the map labels' faces loaded.
 	families := evaluate[[]string](t, ctx, `document.fonts.ready.then(() =>
@@ -486,6 +505,16 @@ func TestWebAppInBrowser(t *testing.T) {
 		t.Errorf("shelter %d marked full on the server is not shown full: %v", open, err)
 	}
 
+	// The command hall's incident workflow, the census workspace, the
+	// planner's.
+	d.timed("command hall")
+	d.incident()
+	d.timed("incident")
+	d.census()
+	d.timed("census workspace")
+	d.planner()
+	d.timed("planner workspace")
+
 	// Nothing left our origin, nothing broke.
 	log := bl.snapshot()
 	fonts := 0
@@ -508,8 +537,11 @@ func TestWebAppInBrowser(t *testing.T) {
 	}
 	var errs []string
 	for _, e := range log.errors {
-		// The deliberate 404 above is logged by the browser as a failed load.
-		if !strings.Contains(e, "/collections/shelters/items/") {
+		// The deliberate refusals above are logged by the browser as failed
+		// loads: the deleted shelter (404), the incident off the road
+		// network and the badly named upload (400), the wrong password (401).
+		if !strings.Contains(e, "/collections/shelters/items/") && !strings.Contains(e, "/api/nearest") &&
+			!strings.Contains(e, "/api/imports") && !strings.Contains(e, "/api/login") {
 			errs = append(errs, e)
 		}
 	}
@@ -521,6 +553,121 @@ func TestWebAppInBrowser(t *testing.T) {
 	}
 	t.Logf("%d requests, all to %s; %d font files", len(log.requests), s.url, fonts)
 	logBundleSizes(t)
+}
+
+// drive is one browser session of the end-to-end test, with the helpers
+// the command hall's and the census workspace's steps share.
+type drive struct {
+	t     *testing.T
+	ctx   context.Context
+	url   string
+	shots string
+	log   *browserLog
+	mark  time.Time // the end of the last step timed
+}
+
+// timed logs how long the step just finished took, so that a slow run
+// shows where its time went.
+func (d *drive) timed(step string) {
+	now := time.Now()
+	d.t.Logf("step %s: %.1f s", step, now.Sub(d.mark).Seconds())
+	d.mark = now
+}
+
+// shoot saves a screenshot of the page as name.
+func (d *drive) shoot(name string) {
+	d.t.Helper()
+	png, err := chromedp.Run(d.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		d.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	file := filepath.Join(d.shots, name)
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		d.t.Fatal(err)
+	}
+	d.t.Logf("screenshot: %s", file)
+}
+
+// do runs browser actions and fails the test with what if they fail.
+func (d *drive) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	d.t.Helper()
+	if err := chromedp.Do(d.ctx, actions...); err != nil {
+		d.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// waitJS polls a script until it returns true; on timeout it fails with
+// what and the page's text at detail (a CSS selector), if any.
+func (d *drive) waitJS(what, script string, detail string) {
+	d.t.Helper()
+	if _, err := chromedp.Run(d.ctx, chromedp.Poll[bool](script, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		text := ""
+		if detail != "" {
+			text = evaluate[string](d.t, d.ctx, fmt.Sprintf(`document.querySelector(%q)?.innerText ?? '(no %s)'`, detail, detail))
+		}
+		d.t.Fatalf("%s: %v\n%s", what, err, text)
+	}
+}
+
+// idle waits until the map stands still and has drawn everything.
+func (d *drive) idle() {
+	d.t.Helper()
+	d.waitJS("the map stops moving", `!window.onemapMap.isMoving()`, "")
+	evaluate[bool](d.t, d.ctx, waitIdleJS)
+}
+
+// text is the text of the first element matching a CSS selector, "" when
+// there is none.
+func (d *drive) text(selector string) string {
+	d.t.Helper()
+	return evaluate[string](d.t, d.ctx, fmt.Sprintf(`document.querySelector(%q)?.innerText ?? ''`, selector))
+}
+
+// setInput types value into an input as a person would: the value, then
+// the input and change events the app listens to.
+func (d *drive) setInput(selector, value string) {
+	d.t.Helper()
+	ok := evaluate[bool](d.t, d.ctx, fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		if (!el) return false;
+		el.value = %q;
+		el.dispatchEvent(new Event('input', {bubbles: true}));
+		el.dispatchEvent(new Event('change', {bubbles: true}));
+		return true;
+	})()`, selector, value))
+	if !ok {
+		d.t.Fatalf("no %s to type into", selector)
+	}
+}
+
+// requested lists the URLs the page requested that contain part, oldest
+// first.
+func (d *drive) requested(part string) []string {
+	var out []string
+	for _, u := range d.log.snapshot().requests {
+		if strings.Contains(u, part) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// getJSON reads a URL of the server with Go's client (no credentials) and
+// decodes the answer.
+func (d *drive) getJSON(url string, into any) {
+	d.t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(res.Body)
+		d.t.Fatalf("GET %s: %s %s", url, res.Status, body)
+	}
+	if err := json.NewDecoder(res.Body).Decode(into); err != nil {
+		d.t.Fatalf("GET %s: %v", url, err)
+	}
 }
 
 // logBundleSizes reports what the browser downloads: each script and style

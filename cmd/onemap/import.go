@@ -43,7 +43,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	if len(files) != 1 {
-		return fmt.Errorf("import takes one file (a .zip, .shp, .geojson or .csv), got %d: %w", len(files), errUsage)
+		return fmt.Errorf("import takes one file (a .zip, .shp, .geojson, .csv, or an OSM .osm.pbf/.osm into -layer roads), got %d: %w", len(files), errUsage)
 	}
 	if *mapping != "" {
 		if err := json.Unmarshal([]byte(*mapping), &o.Mapping); err != nil {

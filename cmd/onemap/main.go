@@ -35,6 +35,8 @@ Usage:
                  [-gcj02] [-mapping JSON] [-dry-run] [-publish] [-data FILE | -database-url URL]
   onemap admin   create-user -name N -roles admin[,…] [-password-stdin] | token -name N
                  | set-roles -name N -roles R | set-password -name N -password-stdin
+  onemap export  -pmtiles FILE -layers a,b|basemap [-minzoom 0] [-maxzoom 14]
+                 [-bbox minLon,minLat,maxLon,maxLat] [-data FILE | -database-url URL]
   onemap version
   onemap help
 
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = demoCmd(ctx, rest, getenv, stdout, stderr)
 	case "import":
 		err = importCmd(ctx, rest, getenv, stdout, stderr)
+	case "export":
+		err = exportCmd(ctx, rest, getenv, stdout, stderr)
 	case "admin":
 		err = adminCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "version", "-version", "--version":

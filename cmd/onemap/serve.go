@@ -39,6 +39,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	uploads := fs.String("uploads", "", "folder of uploads awaiting publication; default: uploads/ beside -data, or ./uploads with -database-url")
 	maxSnap := fs.Float64("max-snap-m", 500, "how far (metres) a routing query's point may be from the nearest drivable road")
 	anonRole := fs.String("anonymous-role", envOr(getenv, "ONEMAP_ANONYMOUS_ROLE", "viewer"), "role of requests without credentials: viewer, another role, or none (everyone logs in) (default $ONEMAP_ANONYMOUS_ROLE or viewer)")
+	rateLimit := fs.Float64("rate-limit", server.DefaultRatePerSecond, "requests per second each API token, session or client address may make; negative: no limit (loopback clients are never limited)")
+	rateBurst := fs.Int("rate-burst", server.DefaultRateBurst, "requests a client may make at once before -rate-limit applies")
+	timeout := fs.Duration("timeout", server.DefaultRouteTimeout, "deadline of a request whose route has no longer one (uploads, publishes and analyses have); the database query is cancelled with it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,7 +89,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		App:     frontend.Assets(),
 		Network: network.New(server.Visible(store), network.Options{MaxSnapM: *maxSnap}),
 		// Accounts: the store's (both stores keep users, tokens and the audit log).
-		AnonymousRole: *anonRole,
+		AnonymousRole:  *anonRole,
+		RateLimit:      server.RateLimit{PerSecond: *rateLimit, Burst: *rateBurst},
+		DefaultTimeout: *timeout,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -43,16 +43,72 @@ export async function getJSON(path, {params = {}, signal} = {}) {
     if (err.name === 'AbortError') throw err;
     throw new ApiError(0, '', '', url.pathname);
   }
-  if (!res.ok) {
-    let body = {};
-    try {
-      body = await res.json();
-    } catch {
-      // Not our JSON (a proxy's page); the status says enough.
-    }
-    throw new ApiError(res.status, body.description ?? '', body.request_id ?? res.headers.get('X-Request-ID') ?? '', url.pathname);
-  }
+  if (!res.ok) throw await refusalOf(res, url);
   return res.json();
+}
+
+// refusalOf turns a response of status ≥ 400 into an ApiError with the
+// server's description.
+async function refusalOf(res, url) {
+  let body = {};
+  try {
+    body = await res.json();
+  } catch {
+    // Not our JSON (a proxy's page); the status says enough.
+  }
+  return new ApiError(res.status, body.description ?? '', body.request_id ?? res.headers.get('X-Request-ID') ?? '', url.pathname);
+}
+
+// sendJSON sends body as JSON with method (POST, PUT, PATCH, DELETE) and
+// returns the answer's JSON, or null for an answer without a body. The
+// session cookie goes along (same origin), so the server knows who acts.
+export async function sendJSON(method, path, body, {params = {}, signal} = {}) {
+  const url = apiURL(path, params);
+  let res;
+  try {
+    res = await fetch(url, {
+      method, signal,
+      headers: {'Accept': 'application/json', ...(body === undefined ? {} : {'Content-Type': 'application/json'})},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError(0, '', '', url.pathname);
+  }
+  if (!res.ok) throw await refusalOf(res, url);
+  if (res.status === 204) return null;
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+// uploadForm posts a multipart form and reports the bytes sent as
+// onProgress(sent, total); fetch cannot report an upload's progress, so
+// this uses XMLHttpRequest. It resolves with the answer's JSON and rejects
+// with an ApiError like the other calls.
+export function uploadForm(path, form, {params = {}, onProgress} = {}) {
+  const url = apiURL(path, params);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : 0));
+    xhr.addEventListener('error', () => reject(new ApiError(0, '', '', url.pathname)));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, '', '', url.pathname)));
+    xhr.addEventListener('load', () => {
+      let body = {};
+      try {
+        body = JSON.parse(xhr.responseText || '{}');
+      } catch {
+        // Not our JSON; the status says enough.
+      }
+      if (xhr.status >= 400) {
+        reject(new ApiError(xhr.status, body.description ?? '', body.request_id ?? xhr.getResponseHeader('X-Request-ID') ?? '', url.pathname));
+      } else {
+        resolve(body);
+      }
+    });
+    xhr.send(form);
+  });
 }
 
 // getCatalog lists the layers with their schemas, titles and versions.

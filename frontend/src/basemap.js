@@ -1,13 +1,18 @@
 // basemap.js defines the basemap, drawn from the district's own layers (no
 // remote tiles): land and town boundaries from admin_units, built-up areas,
 // and roads by class. These layers are not switched in the panel.
-import {byView, whole} from './sources.js';
+//
+// Roads and built-up areas come as our vector tiles. The administrative
+// units stay GeoJSON: a few dozen polygons, whose town names need the whole
+// polygon to be placed once (a tile holds only the part inside it).
+import {tiles, whole} from './sources.js';
 import {labelFont, palette} from './style.js';
 
-// majorRoads are the classes drawn when zoomed out.
+// majorRoads are the classes drawn at every zoom; the others from
+// minorRoadZoom on.
 const majorRoads = ['motorway', 'trunk', 'primary', 'secondary', 'tertiary'];
 
-// minorRoadZoom is the zoom from which every road class is read and drawn.
+// minorRoadZoom is the zoom from which every road class is drawn.
 export const minorRoadZoom = 11;
 
 const roadColor = ['match', ['get', 'class'],
@@ -44,7 +49,7 @@ export function basemapDefs() {
     {
       id: 'built_up',
       basemap: true,
-      source: whole(),
+      source: tiles(),
       layers: [
         {slot: 'land', spec: {id: 'built-up', type: 'fill',
           paint: {'fill-color': ['case', ['==', ['get', 'urban'], true], palette.builtUpUrban, palette.builtUp]}}},
@@ -53,12 +58,15 @@ export function basemapDefs() {
     {
       id: 'roads',
       basemap: true,
-      source: byView({
-        properties: ['class', 'name'],
-        queries: (zoom) => (zoom < minorRoadZoom ? majorRoads.map((c) => ({class: c})) : [{}]),
-      }),
+      source: tiles(),
       layers: [
+        {slot: 'road', interactive: true, spec: {id: 'roads-minor', type: 'line', minzoom: minorRoadZoom,
+          filter: ['!', ['in', ['get', 'class'], ['literal', majorRoads]]],
+          layout: {'line-cap': 'round', 'line-join': 'round'},
+          paint: {'line-color': roadColor,
+            'line-width': ['interpolate', ['exponential', 1.5], ['zoom'], 11, roadWidth(1), 16, roadWidth(4)]}}},
         {slot: 'road', interactive: true, spec: {id: 'roads', type: 'line',
+          filter: ['in', ['get', 'class'], ['literal', majorRoads]],
           layout: {'line-cap': 'round', 'line-join': 'round', 'line-sort-key': roadRank},
           paint: {'line-color': roadColor,
             'line-width': ['interpolate', ['exponential', 1.5], ['zoom'], 9, roadWidth(0.6), 12, roadWidth(1.2), 16, roadWidth(4)]}}},

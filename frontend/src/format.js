@@ -62,3 +62,26 @@ function formatJSON(value) {
   }
   return String(value);
 }
+
+// duration words a drive time in seconds: "6 分 42 秒", "6 min 42 s".
+export function duration(seconds) {
+  const s = Math.round(Number(seconds));
+  if (!Number.isFinite(s)) return '—';
+  const m = Math.floor(s / 60), r = s % 60;
+  const [min, sec] = lang() === 'en' ? ['min', 's'] : ['分', '秒'];
+  if (m === 0) return `${r} ${sec}`;
+  return r === 0 ? `${m} ${min}` : `${m} ${min} ${r} ${sec}`;
+}
+
+// distance words a length in metres: "820 米", "5.3 公里".
+export function distance(metres) {
+  const v = Number(metres);
+  if (!Number.isFinite(v)) return '—';
+  const [m, km] = lang() === 'en' ? ['m', 'km'] : ['米', '公里'];
+  return v < 1000 ? `${Math.round(v)} ${m}` : `${(v / 1000).toFixed(v < 10000 ? 1 : 0)} ${km}`;
+}
+
+// count formats an integer with separators in the current language.
+export function count(n) {
+  return Number(n).toLocaleString(lang());
+}

@@ -14,6 +14,7 @@ const zh = {
   'group.hazard': '风险',
   'group.resources': '应急力量与资源',
   'group.population': '人口',
+  'group.other': '其他图层',
   'legend.grade': '风险等级',
   'legend.status': '状态（颜色）',
   'legend.class': '类别（大小）',
@@ -44,6 +45,7 @@ const en = {
   'group.hazard': 'Hazards',
   'group.resources': 'Response forces and resources',
   'group.population': 'Population',
+  'group.other': 'Other layers',
   'legend.grade': 'Risk grade',
   'legend.status': 'Status (colour)',
   'legend.class': 'Class (size)',
@@ -182,6 +184,13 @@ export function setLanguage(tag) {
     // Not remembered; still switched.
   }
   for (const fn of state.listeners) fn(tag);
+}
+
+// addTexts adds the texts of one part of the app (its own module keeps
+// them beside its code): zhTexts in Chinese, enTexts in English.
+export function addTexts(zhTexts, enTexts) {
+  Object.assign(zh, zhTexts);
+  Object.assign(en, enTexts);
 }
 
 // onLanguage calls fn after every switch.

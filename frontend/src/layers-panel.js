@@ -10,7 +10,8 @@ import {styleLayerIds} from './style.js';
 // changed in place; catalog maps a layer name to its catalog entry.
 export function createLayersPanel(el, map, defs, catalog, visible) {
   const counts = new Map();
-  const thematic = defs.filter((d) => !d.basemap);
+  // defs may grow and shrink while the app runs (a layer published).
+  const thematic = () => defs.filter((d) => !d.basemap && !d.overlay && catalog.has(d.id));
 
   const setVisible = (def, on) => {
     if (on) visible.add(def.id);
@@ -38,7 +39,7 @@ export function createLayersPanel(el, map, defs, catalog, visible) {
     append(clear(el), [
       h('h2', {class: 'panel-title'}, t('panel.layers')),
       ...panelGroups.map((g) => {
-        const members = thematic.filter((d) => d.group === g);
+        const members = thematic().filter((d) => d.group === g);
         if (members.length === 0) return '';
         return h('section', {class: 'layer-group'},
           h('h3', {}, t(`group.${g}`)),

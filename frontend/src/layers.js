@@ -1,7 +1,7 @@
 // layers.js defines the thematic layers of the command hall: how each is
 // drawn, its legend, its group in the panel and whether it shows at start.
 // Each names its source kind (sources.js) in one line.
-import {whole} from './sources.js';
+import {tiles, whole} from './sources.js';
 import {glyphMark, pointLabel} from './style.js';
 
 // gradeColors colour hazard zones by risk grade (1 high … 4 low).
@@ -26,7 +26,8 @@ export function thematicDefs() {
       id: 'census_units',
       group: 'population',
       visible: false,
-      source: whole(),
+      // Vector tiles: a village's polygon is only read where it is shown.
+      source: tiles(),
       labels: true,
       layers: [
         {slot: 'area', interactive: true, spec: {id: 'census-fill', type: 'fill',
@@ -133,4 +134,46 @@ export function thematicDefs() {
 }
 
 // panelGroups is the order of the groups in the layer panel.
-export const panelGroups = ['hazard', 'resources', 'population'];
+export const panelGroups = ['hazard', 'resources', 'population', 'other'];
+
+// otherColors are the colours of layers the app has no definition for (a
+// zoning layer a census clerk published), one per layer in turn.
+const otherColors = ['#e879f9', '#2dd4bf', '#fb923c', '#a3e635', '#f472b6', '#60a5fa'];
+
+// catalogDef draws a catalog layer the app was not built with, from its
+// geometry type: areas filled, lines and points in one colour, coloured by
+// risk grade when the layer has one. It reads the layer as vector tiles, so
+// it works at any size. n picks the colour.
+export function catalogDef(layer, n = 0) {
+  const color = otherColors[n % otherColors.length];
+  const fields = layer.schema?.fields ?? [];
+  const grade = fields.find((f) => ['grade', 'risk_grade'].includes(f.name) && ['integer', 'number'].includes(f.type));
+  const fill = grade ? matchGet(grade.name, gradeColors, color) : color;
+  const named = fields.some((f) => f.name === 'name');
+  const geometry = layer.schema?.geometry ?? '';
+  const id = (suffix) => `${layer.name}-${suffix}`;
+  const layers = [];
+  if (/Polygon/.test(geometry)) {
+    layers.push(
+      {slot: 'area', interactive: true, spec: {id: id('fill'), type: 'fill', paint: {'fill-color': fill, 'fill-opacity': 0.35}}},
+      {slot: 'outline', spec: {id: id('line'), type: 'line', paint: {'line-color': fill, 'line-width': 1.6}}});
+  } else if (/LineString/.test(geometry)) {
+    layers.push({slot: 'road', interactive: true, spec: {id: id('line'), type: 'line', paint: {'line-color': fill, 'line-width': 2.2}}});
+  } else {
+    layers.push({slot: 'point', interactive: true, spec: {id: id('point'), type: 'circle',
+      paint: {'circle-color': fill, 'circle-radius': byZoom(9, 4, 15, 8), 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1}}});
+  }
+  const areaLabels = named && /Polygon/.test(geometry);
+  if (named) layers.push({slot: 'label', source: areaLabels ? `${layer.name}-labels` : undefined, spec: pointLabel(id('labels'), 11, areaLabels ? 0 : 1.1, areaLabels ? 'center' : 'top')});
+  return {
+    id: layer.name,
+    group: 'other',
+    visible: true,
+    source: tiles(),
+    labels: areaLabels,
+    layers,
+    legend: grade
+      ? {title: 'legend.grade', items: Object.entries(gradeColors).map(([g, c]) => ({color: c, shape: 'square', text: g}))}
+      : {items: [{color, shape: /Polygon/.test(geometry) ? 'square' : 'dot'}]},
+  };
+}

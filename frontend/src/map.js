@@ -10,8 +10,12 @@ export function createMap(container, defs, fontFaces, visible, bounds) {
     container,
     style: composeStyle(defs, fontFaces, visible),
     bounds,
-    fitBoundsOptions: {padding: 24},
+    // Clear of the incident panel on the right.
+    fitBoundsOptions: {padding: {top: 24, bottom: 24, left: 24, right: 450}},
     maxZoom: 18,
+    // The district, not the world: farther out, one tile would hold all
+    // its roads and more, over the server's per-tile caps.
+    minZoom: 9,
     // A flat, north-up map: rotation on a shared screen only disorients.
     dragRotate: false,
     pitchWithRotate: false,
@@ -26,7 +30,8 @@ export function createMap(container, defs, fontFaces, visible, bounds) {
   map.on('error', (e) => console.error(e.error ?? e));
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
-  map.addControl(new maplibregl.NavigationControl({showCompass: false}), 'top-right');
+  // Bottom right: the top right holds the incident panel.
+  map.addControl(new maplibregl.NavigationControl({showCompass: false}), 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({unit: 'metric'}), 'bottom-right');
   return map;
 }

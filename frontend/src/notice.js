@@ -32,3 +32,14 @@ export function showError(err) {
   while (box.children.length > maxNotices) box.lastChild.remove();
   console.warn('onemap:', err);
 }
+
+// refusal is the inline form of a notice, for a panel: what the server
+// said when it refused, in its own words.
+export function refusal(err) {
+  if (err?.name !== 'ApiError') {
+    return h('div', {class: 'refusal', role: 'alert', dataset: {status: '0'}}, h('strong', {}, String(err?.message ?? err)));
+  }
+  return h('div', {class: 'refusal', role: 'alert', dataset: {status: String(err.status)}},
+    h('strong', {}, err.status === 0 ? t('error.network') : t('error.server', {status: err.status})),
+    err.description ? h('p', {class: 'refusal-description'}, err.description) : null);
+}

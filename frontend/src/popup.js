@@ -14,24 +14,29 @@ const hitRadius = 5;
 
 // installPopup makes the interactive layers of defs clickable. catalog maps
 // a layer name to its catalog entry (schema and title). A feature that
-// cannot be read is reported as onError(err, layerName).
-export function installPopup(map, defs, catalog, {onError}) {
-  const interactive = defs.flatMap((d) => d.layers.filter((l) => l.interactive).map((l) => l.spec.id));
+// cannot be read is reported as onError(err, layerName). Events for which
+// ignores(e) is true belong to someone else (placing an incident).
+export function installPopup(map, defs, catalog, {onError, ignores = () => false}) {
+  // defs may change while the app runs, so the clickable layers are looked
+  // up at each event.
+  const interactive = () => defs.flatMap((d) => d.layers.filter((l) => l.interactive).map((l) => l.spec.id));
   const popup = new maplibregl.Popup({maxWidth: '380px', className: 'feature-popup', focusAfterOpen: false});
   let current = null;
 
   const hits = (point) => {
-    const layers = interactive.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
+    const layers = interactive().filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
     if (layers.length === 0) return [];
     const box = [[point.x - hitRadius, point.y - hitRadius], [point.x + hitRadius, point.y + hitRadius]];
     return map.queryRenderedFeatures(box, {layers});
   };
 
   map.on('mousemove', (e) => {
+    if (ignores(e)) return;
     map.getCanvas().style.cursor = hits(e.point).length ? 'pointer' : '';
   });
 
   map.on('click', async (e) => {
+    if (ignores(e)) return;
     const [f] = hits(e.point);
     if (!f) return;
     const layerName = f.layer.metadata?.['onemap:layer'] ?? f.source;

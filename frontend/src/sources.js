@@ -5,8 +5,9 @@
 //   whole()       GeoJSON, every feature of the collection, read once;
 //   byView(opts)  GeoJSON, the features in the view plus a margin, read
 //                 again after the map moves out of what was read;
-//   tiles()       vector tiles from the server's /tiles/{layer}/{z}/{x}/{y}.mvt
-//                 (for when the server serves them).
+//   tiles(opts)   vector tiles from the server's /tiles/{layer}/{z}/{x}/{y}.mvt;
+//   local()       GeoJSON the app itself computes and sets (the incident,
+//                 its routes, an upload's extent): nothing is read.
 import {apiRoot, getFeatures} from './api.js';
 import {labelPoint} from './geometry.js';
 
@@ -25,9 +26,19 @@ export function byView({queries = () => [{}], properties, margin = 0.3} = {}) {
   return {kind: 'view', queries, properties, margin};
 }
 
-// tiles reads the server's vector tiles of the layer.
-export function tiles({minzoom = 0, maxzoom = 14} = {}) {
-  return {kind: 'tiles', minzoom, maxzoom};
+// tiles reads the server's vector tiles of the layer (MapLibre draws
+// vector tiles at 512 pixels; it accepts no other size). path is the
+// tileset's name in the URL and layer the MVT layer inside, both the
+// definition's id unless given (the gap tiles are /tiles/gaps-fire/… with
+// layer gaps_fire). from draws from another definition's tiles instead of
+// reading any (the accessibility surface over the census units' tiles).
+export function tiles({minzoom = 0, maxzoom = 14, path, layer, from} = {}) {
+  return {kind: 'tiles', minzoom, maxzoom, path, layer, from};
+}
+
+// local is a GeoJSON source the app fills itself with setData.
+export function local() {
+  return {kind: 'local'};
 }
 
 // sourceSpecs are the MapLibre sources of a layer definition: its own and,
@@ -35,22 +46,25 @@ export function tiles({minzoom = 0, maxzoom = 14} = {}) {
 export function sourceSpecs(def) {
   const specs = {};
   if (def.source.kind === 'tiles') {
+    if (def.source.from) return specs;
     specs[def.id] = {
       type: 'vector',
-      tiles: [`${new URL('tiles/', apiRoot).href}${def.id}/{z}/{x}/{y}.mvt`],
+      tiles: [`${new URL('tiles/', apiRoot).href}${def.source.path ?? def.id}/{z}/{x}/{y}.mvt`],
       minzoom: def.source.minzoom,
       maxzoom: def.source.maxzoom,
     };
   } else {
     specs[def.id] = {type: 'geojson', data: empty(), tolerance: 0.4};
   }
-  if (def.labels && def.source.kind !== 'tiles') specs[labelSource(def)] = {type: 'geojson', data: empty()};
+  if (def.labels) specs[labelSource(def)] = {type: 'geojson', data: empty()};
   return specs;
 }
 
 // sourceRef is what a style layer of def needs to name its source.
 export function sourceRef(def) {
-  return def.source.kind === 'tiles' ? {'source': def.id, 'source-layer': def.id} : {source: def.id};
+  const src = def.source;
+  if (src.kind !== 'tiles') return {source: def.id};
+  return {'source': src.from ?? def.id, 'source-layer': src.from ?? src.layer ?? def.id};
 }
 
 // labelSource names the source of def's label points.
@@ -85,7 +99,17 @@ export function startLoading(map, def, {onError, onBusy, onData, styleLoaded}) {
     return {ready: load(), reload: load};
   }
   if (kind === 'view') return viewLoader(map, def, read, set, onError);
-  return {ready: Promise.resolve(), reload: async () => map.getSource(def.id)?.reload?.()};
+  if (kind === 'tiles' && def.source.from) return {ready: Promise.resolve(), reload: async () => {}};
+  if (kind === 'tiles') {
+    if (def.labels) styleLoaded.then(() => followTileLabels(map, def));
+    // The tiles' ETags follow the layer's version, so the browser's cache
+    // revalidates them and gets the new content.
+    return {ready: Promise.resolve(), reload: async () => {
+      await styleLoaded;
+      if (map.getSource(def.id)) map.refreshTiles(def.id);
+    }};
+  }
+  return {ready: Promise.resolve(), reload: async () => {}};
 }
 
 // viewLoader reads the features of the view after each move, unless what
@@ -132,6 +156,43 @@ function widen(bounds, margin) {
 // covers reports whether bbox [w, s, e, n] holds all of bounds.
 function covers(bbox, bounds) {
   return bbox[0] <= bounds.getWest() && bbox[1] <= bounds.getSouth() && bbox[2] >= bounds.getEast() && bbox[3] >= bounds.getNorth();
+}
+
+// followTileLabels keeps one label point per polygon of a vector-tile
+// layer. A tile holds only the part of a polygon inside it, and MapLibre
+// would label every part; instead, after each render the parts of the
+// tiles loaded are gathered by feature ID and labelled once, inside the
+// largest part. The label source is only set when the labels changed.
+function followTileLabels(map, def) {
+  let last = '';
+  const update = () => {
+    if (!map.getSource(def.id) || !map.getSource(labelSource(def))) return;
+    const layerIds = def.layers.map((l) => l.spec.id).filter((id) => map.getLayer(id));
+    if (layerIds.every((id) => map.getLayoutProperty(id, 'visibility') === 'none')) return;
+    const parts = new Map();
+    for (const f of map.querySourceFeatures(def.id, {sourceLayer: def.id})) {
+      if (f.id === undefined) continue;
+      const g = f.geometry;
+      const polygons = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+      // A plain copy: the worker cannot take the tile's own property object.
+      const p = parts.get(f.id) ?? {properties: {...f.properties}, polygons: []};
+      p.polygons.push(...polygons);
+      parts.set(f.id, p);
+    }
+    const features = [];
+    for (const [id, p] of parts) {
+      const at = labelPoint({type: 'MultiPolygon', coordinates: p.polygons});
+      if (at) features.push({type: 'Feature', id, properties: p.properties, geometry: {type: 'Point', coordinates: at}});
+    }
+    features.sort((a, b) => a.id - b.id);
+    // Points moved by less than about a metre are the same label.
+    const key = features.map((f) => `${f.id}:${f.geometry.coordinates.map((v) => v.toFixed(5))}`).join(';');
+    if (key === last) return;
+    last = key;
+    map.getSource(labelSource(def)).setData({type: 'FeatureCollection', features});
+  };
+  map.on('idle', update);
+  update();
 }
 
 // labelPoints turns polygon features into one label point each, so that a

@@ -23,7 +23,9 @@ export const palette = {
 
 // slots are the drawing order from the bottom: every style layer of a
 // definition names one, and inside a slot the definitions' order holds.
-export const slots = ['land', 'area', 'road', 'outline', 'point', 'label'];
+// service (service areas, an upload's extent), route and marker (the
+// incident, the facilities found) are the app's own overlays.
+export const slots = ['land', 'area', 'road', 'outline', 'service', 'route', 'point', 'label', 'marker'];
 
 // composeStyle builds the whole style for defs (visible is a set of the
 // definitions shown at start). fontFaces lists the font files of the build
@@ -35,15 +37,7 @@ export function composeStyle(defs, fontFaces, visible) {
   for (const slot of slots) {
     for (const def of defs) {
       for (const l of def.layers) {
-        if (l.slot !== slot) continue;
-        // Label points computed from GeoJSON; vector tiles carry their own.
-        const own = l.source && def.source.kind !== 'tiles';
-        layers.push({
-          ...(own ? {source: l.source} : sourceRef(def)),
-          ...l.spec,
-          metadata: {'onemap:layer': def.id},
-          layout: {...(l.spec.layout ?? {}), visibility: visible.has(def.id) ? 'visible' : 'none'},
-        });
+        if (l.slot === slot) layers.push(styleLayer(def, l, visible.has(def.id)));
       }
     }
   }
@@ -56,6 +50,42 @@ export function composeStyle(defs, fontFaces, visible) {
     sources,
     layers,
   };
+}
+
+// styleLayer is the MapLibre layer of l, one of def's layers.
+function styleLayer(def, l, shown) {
+  // Label points computed by the app (sources.js) have a source of their own.
+  return {
+    ...(l.source ? {source: l.source} : sourceRef(def)),
+    ...l.spec,
+    metadata: {'onemap:layer': def.id, 'onemap:slot': l.slot, ...(def.overlay ? {'onemap:overlay': true} : {})},
+    layout: {...(l.spec.layout ?? {}), visibility: shown ? 'visible' : 'none'},
+  };
+}
+
+// addDefinition puts def into a map whose style is loaded: its sources,
+// and each of its layers at the top of its slot, so that a layer published
+// while the app runs is drawn where it would have been at start.
+export function addDefinition(map, def, shown) {
+  for (const [id, spec] of Object.entries(sourceSpecs(def))) {
+    if (!map.getSource(id)) map.addSource(id, spec);
+  }
+  for (const l of def.layers) {
+    if (map.getLayer(l.spec.id)) continue;
+    const rank = slots.indexOf(l.slot);
+    const above = map.getStyle().layers.find((sl) => slots.indexOf(sl.metadata?.['onemap:slot']) > rank);
+    map.addLayer(styleLayer(def, l, shown), above?.id);
+  }
+}
+
+// removeDefinition takes def's layers and sources out of the map.
+export function removeDefinition(map, def) {
+  for (const l of def.layers) {
+    if (map.getLayer(l.spec.id)) map.removeLayer(l.spec.id);
+  }
+  for (const id of Object.keys(sourceSpecs(def))) {
+    if (map.getSource(id)) map.removeSource(id);
+  }
 }
 
 // styleLayerIds lists the MapLibre layer ids of a definition.

@@ -2,14 +2,22 @@ package route
 
 import "slices"
 
-// routeBidir is Route's search when U-turns are allowed: Dijkstra from
+// routeBidir is Route's search when U-turns are allowed: a search from
 // both ends at once — forward from the origin's departures, backward on
 // the reverse graph from the destination's arrivals — always advancing
 // the side with the cheaper frontier, and stopping when the two frontiers
-// together cost at least the best meeting found. On road graphs it
-// settles about half the states a one-sided search does, with the same
-// answer.
+// together cost at least the best meeting found. With landmarks (see
+// landmark.go) each side orders its frontier by cost so far plus the
+// landmark potential, so both grow towards each other rather than in
+// circles; without, it is bidirectional Dijkstra. Either way the answer is
+// the cheapest trip, equal to a plain Dijkstra's.
 func (g *Graph) routeBidir(from, to Location, opt Options) (Path, bool) {
+	return g.routeBidirWith(from, to, opt, true)
+}
+
+// routeBidirWith is routeBidir with the landmark potential allowed or not
+// (not: plain bidirectional Dijkstra, kept for comparison in tests).
+func (g *Graph) routeBidirWith(from, to Location, opt Options, useLandmarks bool) (Path, bool) {
 	f, b := g.getScratch(), g.getScratch()
 	defer g.putScratch(f)
 	defer g.putScratch(b)
@@ -26,13 +34,33 @@ func (g *Graph) routeBidir(from, to Location, opt Options) (Path, bool) {
 	}
 	f.starts = g.departures(from, 0, f.starts)
 	b.starts = g.arrivals(to, 0, b.starts)
+	pt := &f.pot
+	alt := useLandmarks && g.setPotential(pt, g.lm.Load(), f.starts, b.starts)
+	// potOf is side's potential at state s: the forward potential for the
+	// forward search, its negative for the backward one.
+	potOf := func(fwd bool, s int32) float64 {
+		if !alt {
+			return 0
+		}
+		p := pt.forward(g.nodeOf(s))
+		if !fwd {
+			p = -p
+		}
+		return p
+	}
 	for _, side := range []*scratch{f, b} {
+		fwd := side == f
 		for k, st := range side.starts {
 			s := st.state
-			if l := &side.lab[s]; l.seen != side.gen || st.cost < l.dist {
-				*l = label{dist: st.cost, parent: -int32(k + 1), seen: side.gen, done: l.done}
-				side.heap.push(st.cost, s)
+			l := &side.lab[s]
+			if l.seen != side.gen {
+				*l = label{dist: st.cost, pot: potOf(fwd, s), parent: -int32(k + 1), seen: side.gen}
+			} else if st.cost < l.dist {
+				l.dist, l.parent = st.cost, -int32(k+1)
+			} else {
+				continue
 			}
+			side.heap.push(l.dist+l.pot, s)
 		}
 	}
 	for _, st := range f.starts {
@@ -42,6 +70,9 @@ func (g *Graph) routeBidir(from, to Location, opt Options) (Path, bool) {
 	}
 
 	for len(f.heap) > 0 && len(b.heap) > 0 {
+		// Keys are cost plus potential; the potentials of the two sides
+		// cancel along any trip, so the two smallest keys together bound
+		// every trip not yet found from below.
 		tf, tb := f.heap[0].key, b.heap[0].key
 		if tf+tb >= best || tf+tb > cutoff {
 			break
@@ -52,19 +83,27 @@ func (g *Graph) routeBidir(from, to Location, opt Options) (Path, bool) {
 			me, other = b, f
 		}
 		it := me.heap.pop()
-		s, d := it.state, it.key
-		if l := &me.lab[s]; l.done == me.gen || d > l.dist {
+		s := it.state
+		l := &me.lab[s]
+		if l.done == me.gen || it.key > l.dist+l.pot {
 			continue
-		} else {
-			l.done = me.gen
 		}
+		l.done = me.gen
+		d := l.dist
 		relax := func(h int32, c float64, arc int32) {
-			if l := &me.lab[h]; l.seen != me.gen || c < l.dist {
-				*l = label{dist: c, parent: arc, seen: me.gen, done: l.done}
-				me.heap.push(c, h)
-				if o := &other.lab[h]; o.seen == other.gen && c+o.dist < best {
-					best, meet = c+o.dist, h
-				}
+			l := &me.lab[h]
+			if l.seen != me.gen {
+				*l = label{dist: c, pot: potOf(fwd, h), parent: arc, seen: me.gen}
+			} else if c < l.dist {
+				// Reopen a settled state: with exact arithmetic the
+				// potential never allows it, with rounding it might.
+				l.dist, l.parent, l.done = c, arc, 0
+			} else {
+				return
+			}
+			me.heap.push(c+l.pot, h)
+			if o := &other.lab[h]; o.seen == other.gen && c+o.dist < best {
+				best, meet = c+o.dist, h
 			}
 		}
 		if fwd {

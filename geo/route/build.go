@@ -12,7 +12,10 @@ import (
 // edge-direction encoding (2*edge+1).
 const maxEdges = math.MaxInt32/2 - 1
 
-// Build makes a Graph from edges and optional turn restrictions. Vertices
+// Build makes a Graph from edges and optional turn restrictions, with the
+// landmark times that make Route goal-directed (see landmark.go): computed
+// before Build returns for graphs of up to syncLandmarkVertices vertices,
+// in the background for larger ones (LandmarksDone). Vertices
 // are the distinct From/To ids; parallel edges are all kept (a search takes
 // the cheapest); an edge allowing neither direction stays in the graph for
 // reference but is never driven or snapped to. Build fails on a duplicate
@@ -21,6 +24,12 @@ const maxEdges = math.MaxInt32/2 - 1
 // skipped and listed by IgnoredRestrictions. The graph keeps the edges'
 // geometries as given, without copying: do not modify them afterwards.
 func Build(edges []Edge, restrictions []Restriction) (*Graph, error) {
+	return build(edges, restrictions, syncLandmarkVertices)
+}
+
+// build is Build with the largest graph whose landmarks are computed before
+// it returns.
+func build(edges []Edge, restrictions []Restriction, syncMax int) (*Graph, error) {
 	if len(edges) > maxEdges {
 		return nil, fmt.Errorf("route: %d edges is more than the %d a graph can hold", len(edges), maxEdges)
 	}
@@ -30,8 +39,19 @@ func Build(edges []Edge, restrictions []Restriction) (*Graph, error) {
 	}
 	rules := g.resolveRestrictions(restrictions)
 	g.buildArcs(rules)
-	g.markMainComponent()
-	g.pool.New = func() any { return newScratch(g) }
+	main := g.markMainComponent()
+	g.lmDone = make(chan struct{})
+	if g.numNodes() <= syncMax {
+		g.lm.Store(g.buildLandmarks(main))
+		close(g.lmDone)
+	} else {
+		// A large graph answers at once, by bidirectional Dijkstra, and
+		// turns goal-directed when its landmarks are ready.
+		go func() {
+			g.lm.Store(g.buildLandmarks(main))
+			close(g.lmDone)
+		}()
+	}
 	return g, nil
 }
 

@@ -11,12 +11,12 @@ package route
 // markMainComponent finds the strongly connected components of the state
 // graph (Kosaraju, iteratively) and records in g.mainEdge the edges with an
 // allowed direction whose tail vertex and head state both lie in the
-// largest one.
-func (g *Graph) markMainComponent() {
+// largest one. It returns, per vertex, whether the vertex lies in it.
+func (g *Graph) markMainComponent() []bool {
 	n := g.numStates()
 	g.mainEdge = make([]uint64, (len(g.edgeIDs)+63)/64)
 	if n == 0 {
-		return
+		return nil
 	}
 	// Pass 1: post-order of a DFS on the forward graph.
 	order := make([]int32, 0, n)
@@ -85,6 +85,11 @@ func (g *Graph) markMainComponent() {
 			g.mainEdge[e>>6] |= 1 << (e & 63)
 		}
 	}
+	inMain := make([]bool, g.numNodes())
+	for v := range inMain {
+		inMain[v] = comp[v] == main
+	}
+	return inMain
 }
 
 // inMain reports whether edge e lies in the largest strongly connected

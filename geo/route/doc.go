@@ -17,12 +17,20 @@
 // search itself stays a node-based Dijkstra on that slightly larger graph,
 // so a graph without restrictions pays nothing for them.
 //
-// Searches are Dijkstra with a typed binary heap: Route runs from both
-// ends at once; one-to-many, many-to-one, nearest, reach and matrix rows
-// run one search (on the reverse graph for trips toward a place) that
-// stops at its cutoff or once its targets are settled. Options.NoUTurns
-// switches to an edge-based search that refuses to turn back onto the
-// edge just driven, which is what pgr_trsp does.
+// Route is goal-directed: Build picks up to 16 landmark vertices round the
+// edge of the network and stores every vertex's drive time to and from
+// each, and Route runs from both ends at once ordered by cost plus a
+// landmark lower bound on what is still to come (ALT: A*, landmarks,
+// triangle inequality). The bound never overestimates and never drops
+// faster than the cost of an arc, so the answer is still exactly a
+// Dijkstra's; closures and turn restrictions only make trips dearer, so
+// the same landmarks serve every query and closing a road still rebuilds
+// nothing. The other searches are Dijkstra with a typed 4-ary heap:
+// one-to-many, many-to-one, nearest, reach and matrix rows run one search
+// (on the reverse graph for trips toward a place) that stops at its cutoff
+// or once its targets are settled. Options.NoUTurns switches to an
+// edge-based search that refuses to turn back onto the edge just driven,
+// which is what pgr_trsp does.
 //
 // Places are Locations: a vertex, or a point along an edge found by Snap.
 // A point along an edge splits the edge into two partial costs in proportion

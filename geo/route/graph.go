@@ -51,12 +51,18 @@ type Graph struct {
 
 	mainEdge []uint64 // bit per edge: in the largest strongly connected component
 
+	// lm holds the landmarks once computed (nil before, and for a graph
+	// too small to have any); lmDone is closed when they are, or will
+	// never be.
+	lm     atomic.Pointer[landmarks]
+	lmDone chan struct{}
+
 	// Snapping index over edge bounds, built on first use.
 	indexOnce  sync.Once
 	indexBuilt atomic.Bool
 	index      rtree.RTreeG[int32]
 
-	pool sync.Pool // *scratch
+	pool scratchPool
 }
 
 // Stats describes a built graph and what it costs in memory.
@@ -67,8 +73,10 @@ type Stats struct {
 	SplitVertices       int // extra vertex copies made for turn restrictions
 	Restrictions        int // restrictions honoured
 	IgnoredRestrictions int // restrictions naming an unknown edge or vertex, or edges not touching the via
+	Landmarks           int // landmark vertices of the goal-directed route search
 	Bytes               int // resident bytes of the graph, geometry and snapping index
 	GeometryBytes       int // of which edge geometry
+	LandmarkBytes       int // of which the landmark times
 	IndexBytes          int // of which the snapping index (estimated; 0 until first Snap)
 }
 
@@ -196,7 +204,7 @@ func (g *Graph) IgnoredRestrictions() []Restriction {
 
 // Stats reports the graph's size and memory. Bytes count slice capacities
 // and geometry exactly; the snapping index is an estimate from its entry
-// count, and per-query scratch (about 32 bytes per vertex per concurrent
+// count, and per-query scratch (about 40 bytes per vertex per concurrent
 // query, more for NoUTurns searches) is not included.
 func (g *Graph) Stats() Stats {
 	s := Stats{
@@ -215,11 +223,15 @@ func (g *Graph) Stats() Stats {
 	for _, ls := range g.geom {
 		s.GeometryBytes += 24 + 16*cap(ls)
 	}
+	if lm := g.lm.Load(); lm != nil {
+		s.Landmarks = len(lm.nodes)
+		s.LandmarkBytes = 8*cap(lm.dist) + 4*cap(lm.nodes)
+	}
 	if g.indexBuilt.Load() {
 		// An rtree entry is a rectangle (4 float64) and an int32 in a
 		// node of up to 64; about 1.2 nodes' worth per 64 entries.
 		s.IndexBytes = g.index.Len() * 48
 	}
-	s.Bytes = b + s.GeometryBytes + s.IndexBytes
+	s.Bytes = b + s.GeometryBytes + s.LandmarkBytes + s.IndexBytes
 	return s
 }

@@ -1,5 +1,10 @@
 package route
 
+import (
+	"runtime"
+	"sync"
+)
+
 // scratch is the per-query working memory of a search, sized for one graph
 // and reused through Graph.pool so that a query allocates almost nothing
 // and concurrent queries never share it. Arrays indexed by state are valid
@@ -22,6 +27,8 @@ type scratch struct {
 	tFrom      []int32 // attachment that gave tDist, or -(k+1) for a same-edge trip from start entry k
 	tDone      []bool
 
+	pot potential // Route's landmark bound, reused between queries
+
 	edgeMode bool         // the last run was edge-based (Options.NoUTurns)
 	edge     *edgeScratch // arrays of the edge-based search, made on first use
 	tState   []int32      // edge-based: arc state (or -(k+1) start) that reached each target
@@ -32,6 +39,7 @@ type scratch struct {
 // where seen == gen.
 type label struct {
 	dist   float64 // best cost found
+	pot    float64 // Route: the landmark potential of the state's vertex, fixed once seen
 	parent int32   // arc that reached the state (a forward arc in either direction), or -(k+1) for start entry k
 	origin int32   // index of the origin whose search tree holds the state
 	seen   uint32  // == gen: dist, parent and origin hold this query's values
@@ -93,10 +101,36 @@ func (sc *scratch) reset() {
 	sc.tState = sc.tState[:0]
 }
 
+// scratchPool keeps a graph's idle scratch spaces. Unlike a sync.Pool it
+// survives garbage collections: a scratch is tens of bytes per vertex, and
+// making a new one after every collection would show in the slowest
+// queries. It keeps at most two per processor; more are made when more
+// queries run at once and dropped when they end.
+type scratchPool struct {
+	mu   sync.Mutex
+	free []*scratch
+}
+
 func (g *Graph) getScratch() *scratch {
-	sc := g.pool.Get().(*scratch)
+	p := &g.pool
+	p.mu.Lock()
+	var sc *scratch
+	if k := len(p.free); k > 0 {
+		sc, p.free = p.free[k-1], p.free[:k-1]
+	}
+	p.mu.Unlock()
+	if sc == nil {
+		sc = newScratch(g)
+	}
 	sc.reset()
 	return sc
 }
 
-func (g *Graph) putScratch(sc *scratch) { g.pool.Put(sc) }
+func (g *Graph) putScratch(sc *scratch) {
+	p := &g.pool
+	p.mu.Lock()
+	if len(p.free) < max(4, 2*runtime.GOMAXPROCS(0)) {
+		p.free = append(p.free, sc)
+	}
+	p.mu.Unlock()
+}

@@ -83,14 +83,14 @@ func Open(dir string, lim archive.Limits) (*Upload, error) {
 	}
 	if len(u.Datasets) == 0 {
 		u.Close()
-		return nil, invalid(op, "上传中没有可导入的数据（需要 .shp 及其 .dbf/.shx/.prj、.geojson 或 .csv）；忽略的文件：%s",
-			"the upload holds no dataset to import (a .shp with its .dbf/.shx/.prj, a .geojson or a .csv); ignored files: %s", list(u.Ignored))
+		return nil, invalid(op, "上传中没有可导入的数据（需要 .shp 及其 .dbf/.shx/.prj、.geojson、.csv 或 OSM 的 .osm.pbf/.osm）；忽略的文件：%s",
+			"the upload holds no dataset to import (a .shp with its .dbf/.shx/.prj, a .geojson, a .csv or an OSM .osm.pbf/.osm); ignored files: %s", list(u.Ignored))
 	}
 	return u, nil
 }
 
 // inventory finds the datasets: shapefiles by package shapefile's rules,
-// GeoJSON and CSV by extension.
+// GeoJSON, CSV and OpenStreetMap (.osm.pbf, .osm) by extension.
 func (u *Upload) inventory() error {
 	shps, ignored, err := shapefile.Find(u.fsys)
 	if err != nil {
@@ -105,6 +105,12 @@ func (u *Upload) inventory() error {
 			u.Datasets = append(u.Datasets, Dataset{Name: p, Format: "geojson"})
 		case ".csv", ".tsv":
 			u.Datasets = append(u.Datasets, Dataset{Name: p, Format: "csv"})
+		case ".pbf", ".osm":
+			if isOSM(p) {
+				u.Datasets = append(u.Datasets, Dataset{Name: p, Format: "osm"})
+				continue
+			}
+			u.Ignored = append(u.Ignored, p)
 		default:
 			u.Ignored = append(u.Ignored, p)
 		}
@@ -140,6 +146,8 @@ func (u *Upload) Source(d Dataset, encodingOverride string) (Source, error) {
 		return openGeoJSON(u.fsys, d.Name)
 	case "csv":
 		return openCSV(u.fsys, d.Name, encodingOverride)
+	case "osm":
+		return openOSM(u.fsys, d.Name)
 	}
 	return nil, layers.Errorf(layers.Internal, "pipeline.Source", "unknown dataset format %q", d.Format)
 }

@@ -46,7 +46,7 @@ const (
 
 // Description is what a Source knows before its first record.
 type Description struct {
-	Format string `json:"format"` // "shapefile", "geojson" or "csv"
+	Format string `json:"format"` // "shapefile", "geojson", "csv" or "osm"
 	Name   string `json:"name"`   // the dataset's name, e.g. "zones"
 	Fields []Field
 	// Encoding is the decided text encoding; nil where the format fixes

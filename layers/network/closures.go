@@ -155,7 +155,7 @@ func (n *Network) closeRoads(c Closure) []int32 {
 	if c.Area != nil {
 		return n.intersecting(c.Area, c.Area.Bound())
 	}
-	return n.byRoad[c.Road]
+	return n.roadEdges(c.Road)
 }
 
 // AddClosure closes a road (by feature ID) or the roads touching an area,
@@ -167,7 +167,7 @@ func (s *Service) AddClosure(ctx context.Context, c Closure) (Closure, error) {
 	if err != nil {
 		return c, err
 	}
-	if c.Road > 0 && len(n.byRoad[c.Road]) == 0 {
+	if c.Road > 0 && n.byRoad[c.Road].n == 0 {
 		return c, layers.Errorf(layers.Invalid, "network.AddClosure", "road %d is not in the road graph of layer %s (no such drivable road feature)", c.Road, n.Layer)
 	}
 	c, err = s.closures.add(c)

@@ -11,7 +11,7 @@ import (
 // roadProperties are the attributes the graph needs; reading only these
 // keeps a rebuild of a large roads layer cheap.
 func roadProperties() []string {
-	return []string{"class", "speed_kmh", "oneway", "bridge", "source_node", "target_node"}
+	return []string{"class", "speed_kmh", "oneway", "bridge", "source_node", "target_node", "osm_way", "turn_restrictions"}
 }
 
 // graphs keeps the road graph of the roads layer's current version. It is

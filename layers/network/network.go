@@ -38,13 +38,18 @@ type Network struct {
 	Version int64  // the roads layer's version the graph was built from
 	// Skipped counts road features that give no drivable edge: no line
 	// geometry, or neither a speed_kmh nor a class with a known speed.
-	Skipped   int
-	BuildTime time.Duration
+	Skipped int
+	// Restrictions counts the turn restrictions honoured; BadRestrictions
+	// those that could not be (unreadable, or naming roads that do not
+	// meet at the via node).
+	Restrictions    int
+	BadRestrictions int
+	BuildTime       time.Duration
 
 	edges   []Edge
 	bounds  []orb.Bound
-	byRoad  map[int64][]int32 // road feature ID → edge indices
-	nodeIdx map[int64]int32   // vertex ID → dense index
+	byRoad  map[int64]span  // road feature ID → its edges, which are consecutive
+	nodeIdx map[int64]int32 // vertex ID → dense index
 	nodeIDs []int64
 	// adjacency in compressed rows: the edges touching vertex v are
 	// adjEdge[adjStart[v]:adjStart[v+1]].
@@ -52,6 +57,22 @@ type Network struct {
 	adjEdge  []int32
 
 	memo memo // values derived from this graph (see memo.go)
+}
+
+// span is a run of consecutive edge indices, first..first+n-1: the edges a
+// road feature became. One small value per road instead of a slice keeps
+// building a million-road graph from allocating a million slices.
+type span struct{ first, n int32 }
+
+// roadEdges lists the edge indices of a road feature (none when the road
+// is not in the graph).
+func (n *Network) roadEdges(road int64) []int32 {
+	sp := n.byRoad[road]
+	out := make([]int32, sp.n)
+	for i := range out {
+		out[i] = sp.first + int32(i)
+	}
+	return out
 }
 
 // Edges returns the graph's edges, in ID order. The slice is shared: do not
@@ -70,7 +91,7 @@ func (n *Network) edge(id int64) (Edge, bool) {
 // is not in the graph).
 func (n *Network) RoadEdges(road int64) []int64 {
 	var ids []int64
-	for _, e := range n.byRoad[road] {
+	for _, e := range n.roadEdges(road) {
 		ids = append(ids, n.edges[e].ID)
 	}
 	return ids
@@ -139,7 +160,7 @@ func nodeID(v any) (int64, bool) {
 // kinds never clash.
 func BuildNetwork(layer string, version int64, features []layers.Feature) (*Network, error) {
 	start := time.Now()
-	n := &Network{Layer: layer, Version: version, byRoad: map[int64][]int32{}}
+	n := &Network{Layer: layer, Version: version}
 	type line struct {
 		road     int64
 		geom     orb.LineString
@@ -148,6 +169,8 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 		oneway   bool
 		bridge   bool
 		class    string
+		way      int64  // osm_way
+		turns    string // turn_restrictions
 	}
 	var lines []line
 	var maxNode int64
@@ -176,6 +199,8 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 				continue
 			}
 			l := line{road: f.ID, geom: ls, kmh: kmh, oneway: ow, bridge: br, class: class}
+			l.way, _ = nodeID(f.Properties["osm_way"])
+			l.turns, _ = f.Properties["turn_restrictions"].(string)
 			if given {
 				l.from, l.to = src, dst
 				maxNode = max(maxNode, src, dst)
@@ -189,12 +214,20 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 	}
 
 	// Derived vertices: a coordinate key per distinct point; given node IDs
-	// claim the keys of their lines' ends first.
+	// claim the keys of their lines' ends first. A layer whose roads all
+	// carry node IDs (an OSM import) needs none of this.
 	key := func(p orb.Point) [2]int64 {
 		return [2]int64{int64(math.Round(p[0] * 1e7)), int64(math.Round(p[1] * 1e7))}
 	}
+	derived := false
+	for _, l := range lines {
+		derived = derived || l.from == 0
+	}
 	ids := map[[2]int64]int64{}
 	for _, l := range lines {
+		if !derived {
+			break
+		}
 		if l.from != 0 {
 			if _, ok := ids[key(l.geom[0])]; !ok {
 				ids[key(l.geom[0])] = l.from
@@ -206,6 +239,9 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 	}
 	uses := map[[2]int64]int{}
 	for _, l := range lines {
+		if !derived {
+			break
+		}
 		if l.from != 0 {
 			uses[key(l.geom[0])]++
 			uses[key(l.geom[len(l.geom)-1])]++
@@ -226,7 +262,11 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 		return next
 	}
 
-	var edges []route.Edge
+	n.edges = make([]Edge, 0, len(lines))
+	n.bounds = make([]orb.Bound, 0, len(lines))
+	n.byRoad = make(map[int64]span, len(lines))
+	edges := make([]route.Edge, 0, len(lines))
+	dup := int64(0)
 	add := func(l line, geom orb.LineString, from, to int64) {
 		length := route.GeodesicLength(geom)
 		fwd := route.TravelTimeS(length, l.kmh)
@@ -240,7 +280,15 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 			ForwardS: fwd, BackwardS: bwd, Class: l.class, SpeedKmh: l.kmh, Bridge: l.bridge, Geometry: geom,
 		})
 		n.bounds = append(n.bounds, geom.Bound())
-		n.byRoad[l.road] = append(n.byRoad[l.road], int32(id-1))
+		if sp, ok := n.byRoad[l.road]; ok {
+			if sp.first+sp.n != int32(id-1) {
+				dup = l.road // a second feature with this ID
+			}
+			sp.n++
+			n.byRoad[l.road] = sp
+		} else {
+			n.byRoad[l.road] = span{first: int32(id - 1), n: 1}
+		}
 		edges = append(edges, route.Edge{ID: id, From: from, To: to, Geometry: geom, LengthM: length, ForwardS: fwd, BackwardS: bwd})
 	}
 	for _, l := range lines {
@@ -256,11 +304,18 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 			}
 		}
 	}
-	g, err := route.Build(edges, nil)
+	if dup != 0 {
+		return nil, layers.Errorf(layers.Invalid, "network.BuildNetwork", "road feature ID %d appears more than once in layer %s; feature IDs must be unique", dup, layer)
+	}
+	var turns []route.Restriction
+	turns, n.BadRestrictions = n.restrictions(lines2turns(lines, func(l line) (int64, int64, string) { return l.road, l.way, l.turns }))
+	g, err := route.Build(edges, turns)
 	if err != nil {
 		return nil, layers.Wrap(err, layers.Invalid, "network.BuildNetwork", fmt.Sprintf("the roads of layer %s do not make a road graph", layer))
 	}
 	n.Graph = g
+	n.Restrictions = len(turns) - len(g.IgnoredRestrictions())
+	n.BadRestrictions += len(g.IgnoredRestrictions())
 	n.index()
 	n.BuildTime = time.Since(start)
 	return n, nil
@@ -268,8 +323,10 @@ func BuildNetwork(layer string, version int64, features []layers.Feature) (*Netw
 
 // index fills the vertex numbering and the adjacency rows.
 func (n *Network) index() {
-	n.nodeIdx = map[int64]int32{}
-	deg := []int32{}
+	// Road graphs have fewer vertices than edges; a size hint spares the
+	// map its growth steps.
+	n.nodeIdx = make(map[int64]int32, len(n.edges)*3/4)
+	deg := make([]int32, 0, len(n.edges)*3/4)
 	for _, e := range n.edges {
 		for _, v := range [2]int64{e.From, e.To} {
 			i, ok := n.nodeIdx[v]

@@ -237,6 +237,12 @@ type Info struct {
 	BuildMS      float64 `json:"build_ms"`
 	MaxSnapM     float64 `json:"max_snap_m"`
 	Closures     int     `json:"closures"` // operator closures in force
+	// TurnRestrictions are the turn restrictions honoured (one per pair of
+	// edges); BadTurnRestrictions those the roads name but the graph cannot
+	// use.
+	TurnRestrictions    int `json:"turn_restrictions"`
+	BadTurnRestrictions int `json:"bad_turn_restrictions"`
+	Landmarks           int `json:"landmarks"` // of the goal-directed route search
 }
 
 // Info reports the current road graph, building it if needed.
@@ -250,5 +256,6 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 		Layer: n.Layer, RoadsVersion: n.Version, Edges: st.Edges, Vertices: st.Nodes, SkippedRoads: n.Skipped,
 		Bytes: st.Bytes, BytesPerEdge: round3(st.BytesPerEdge()), BuildMS: round3(float64(n.BuildTime.Microseconds()) / 1000),
 		MaxSnapM: s.opt.MaxSnapM, Closures: len(s.closures.active()),
+		TurnRestrictions: n.Restrictions, BadTurnRestrictions: n.BadRestrictions, Landmarks: st.Landmarks,
 	}, nil
 }
