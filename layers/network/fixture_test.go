@@ -3,76 +3,28 @@ package network
 import (
 	"context"
 	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"onemap/gpkg"
+	"onemap/gpkg/gpkgtest"
 	"onemap/layers"
-	"onemap/layers/demo"
 )
 
-// The demo district in a real GeoPackage, shared (read-only) by the tests
-// of this package: generating and loading it takes about a second.
-var (
-	demoOnce  sync.Once
-	demoStore *gpkg.Store
-	demoErr   error
-	demoDir   string
-)
+// demoShared is the demo district in a real GeoPackage, shared read-only
+// by this package's tests; a test that writes gets its own (freshDemo).
+var demoShared gpkgtest.Shared
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoStore != nil {
-		demoStore.Close()
-	}
-	if demoDir != "" {
-		os.RemoveAll(demoDir)
-	}
+	demoShared.Close()
 	os.Exit(code)
 }
 
-// sharedDemo returns the shared demo store. Tests must not change it; a
-// test that writes gets its own (freshDemo).
-func sharedDemo(t testing.TB) *gpkg.Store {
-	t.Helper()
-	demoOnce.Do(func() {
-		demoDir, demoErr = os.MkdirTemp("", "network-demo-")
-		if demoErr != nil {
-			return
-		}
-		demoStore, demoErr = loadDemo(context.Background(), filepath.Join(demoDir, "demo.gpkg"))
-	})
-	if demoErr != nil {
-		t.Fatal(demoErr)
-	}
-	return demoStore
-}
+func sharedDemo(t testing.TB) *gpkg.Store { return demoShared.Store(t) }
 
-// freshDemo loads the demo district into a GeoPackage of the test's own.
-func freshDemo(t testing.TB) *gpkg.Store {
-	t.Helper()
-	s, err := loadDemo(context.Background(), filepath.Join(t.TempDir(), "demo.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func loadDemo(ctx context.Context, path string) (*gpkg.Store, error) {
-	s, err := gpkg.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	if err := demo.Load(ctx, s, demo.Generate(1), nil); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
-}
+func freshDemo(t testing.TB) *gpkg.Store { return gpkgtest.Fresh(t) }
 
 // Places of the demo district: town seats near the real ones.
 var (
