@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -23,7 +19,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
-	"onemap/internal/testenv"
+	"onemap/sql/sqltest"
 )
 
 // output is a writer the program logs to while the test reads it; it
@@ -263,43 +259,9 @@ func TestCommandLine(t *testing.T) {
 	}
 }
 
-// freshSchemaURL makes an empty PostgreSQL schema for one test and returns
-// the test database URL with search_path set to it. The schema is made and
-// dropped with psql, so no package but sql talks to PostgreSQL.
-func freshSchemaURL(t *testing.T) string {
-	t.Helper()
-	base := testenv.DatabaseURL(t)
-	psql, err := exec.LookPath("psql")
-	if err != nil {
-		t.Fatalf("psql is needed to make a test schema: %v", err)
-	}
-	var rnd [6]byte
-	rand.Read(rnd[:])
-	schema := "cmd_test_" + hex.EncodeToString(rnd[:])
-	sqlExec := func(stmt string) error {
-		out, err := exec.Command(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", base, "-c", stmt).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%s: %v: %s", stmt, err, out)
-		}
-		return nil
-	}
-	if err := sqlExec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := sqlExec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// freshSchemaURL is an empty schema of the test database, dropped when the
+// test ends (sqltest.SchemaURL).
+func freshSchemaURL(t *testing.T) string { return sqltest.SchemaURL(t) }
 
 // TestServePostGIS loads the demo district into a fresh PostgreSQL schema
 // with "onemap demo -database-url", then serves it.
