@@ -13,6 +13,7 @@ run: build
 
 # build compiles the service with the web app embedded.
 build: frontend
+	bash scripts/deps.sh
 	$(GO) build -o bin/onemap ./cmd/onemap
 
 # frontend builds the web app into frontend/dist (npm ci on first use).

@@ -5,19 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v ogrinfo >/dev/null || need+=(gdal-bin)
-command -v chromium >/dev/null || need+=(chromium)
-dpkg -s libproj-dev >/dev/null 2>&1 || need+=(libproj-dev)
-dpkg -s libgeos-dev >/dev/null 2>&1 || need+=(libgeos-dev)
-command -v pkg-config >/dev/null || need+=(pkg-config)
-command -v gcc >/dev/null || need+=(gcc)
-if ((${#need[@]})); then
-	[ "$(id -u)" = 0 ] || { echo "installing ${need[*]} needs root" >&2; exit 1; }
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
+bash scripts/deps.sh test
 bash scripts/frontend.sh
 bash scripts/postgis.sh
 
