@@ -81,44 +81,28 @@ func (d *drive) census() {
 	archive := d.zipShapefile("generated_cgcs2000/gk_noprj_nocpg_gbk")
 
 	d.do("census tab", chromedp.Click(chromedp.ID("tab-census")))
-	d.timed("c1 d.do('census tab', chromedp.Click(chromedp.ID('tab")
 	d.waitJS("the census workspace asks anonymous users to log in", `document.getElementById('census-login') !== null`, "#census")
-	d.timed("c2 d.waitJS('the census workspace asks anonymous user")
 	if n := evaluate[int](t, d.ctx, `document.querySelectorAll('#census-form').length`); n != 0 {
 		t.Error("the upload form is offered to an anonymous viewer")
 	}
 
 	// A wrong password: the dialog shows the server's words and stays.
 	d.do("opening the login dialog", chromedp.Click(chromedp.ID("census-login")), chromedp.WaitVisible(chromedp.ID("login-name")))
-	d.timed("c3 d.do('opening the login dialog', chromedp.Click(ch")
 	d.setInput("#login-name", uploader.name)
-	d.timed("c4 d.setInput('#login-name', uploader.name)")
 	d.setInput("#login-password", "not the password")
-	d.timed("c5 d.setInput('#login-password', 'not the password')")
 	d.do("logging in wrongly", chromedp.Click(chromedp.ID("login-submit")))
-	d.timed("c6 d.do('logging in wrongly', chromedp.Click(chromedp")
 	d.waitJS("the login refused", `document.getElementById('login-error')?.textContent.includes('wrong')`, "#login-dialog")
-	d.timed("c7 d.waitJS('the login refused', `document.getElement")
 	d.do("closing the dialog", chromedp.Evaluate[chromedp.Void](`void document.getElementById('login-dialog').close()`))
-	d.timed("c8 d.do('closing the dialog', chromedp.Evaluate[chrom")
 	d.login("census-login", uploader)
-	d.timed("c9 d.login('census-login', uploader)")
 	d.waitJS("the upload form", `document.getElementById('census-form') !== null`, "#census")
-	d.timed("c10 d.waitJS('the upload form', `document.getElementBy")
 
 	// The server refuses the layer name; the form keeps everything.
 	d.setInput("#census-name", "Risk Zones!")
-	d.timed("c11 d.setInput('#census-name', 'Risk Zones!')")
 	d.setInput("#census-title", "风险区划")
-	d.timed("c12 d.setInput('#census-title', '风险区划')")
 	d.do("choosing the file", chromedp.SetUploadFiles(chromedp.CSS(`#census-file`), []string{archive}))
-	d.timed("c13 d.do('choosing the file', chromedp.SetUploadFiles(")
 	d.waitJS("the chosen file listed", fmt.Sprintf(`document.getElementById('census-files')?.textContent.includes(%q)`, filepath.Base(archive)), "#census-form")
-	d.timed("c14 d.waitJS('the chosen file listed', fmt.Sprintf(`do")
 	d.do("uploading", chromedp.Click(chromedp.ID("census-upload")))
-	d.timed("c15 d.do('uploading', chromedp.Click(chromedp.ID('cens")
 	d.waitJS("the refusal", `document.querySelector('#census-error .refusal[data-status="400"]') !== null`, "#census")
-	d.timed("c16 d.waitJS('the refusal', `document.querySelector('#")
 	if text := d.text("#census-error"); !strings.Contains(text, "小写字母") || !strings.Contains(text, "表单和所选文件都已保留") {
 		t.Errorf("the refused upload's message:\n%s", text)
 	}
@@ -128,15 +112,11 @@ func (d *drive) census() {
 		t.Errorf("the form lost its state after the refusal: %v", kept)
 	}
 	d.shoot("10-census-refused.png")
-	d.timed("c17 d.shoot('10-census-refused.png')")
 
 	// Corrected: uploaded, stopped for the coordinate system, confirmed.
 	d.setInput("#census-name", "risk_zones")
-	d.timed("c18 d.setInput('#census-name', 'risk_zones')")
 	d.do("uploading again", chromedp.Click(chromedp.ID("census-upload")))
-	d.timed("c19 d.do('uploading again', chromedp.Click(chromedp.ID")
 	d.waitJS("the import stops for its CRS", `document.querySelector('#census-report[data-state="needs_crs"]') !== null`, "#census")
-	d.timed("c20 d.waitJS('the import stops for its CRS', `document")
 	guesses := evaluate[[]string](t, d.ctx, `[...document.querySelectorAll('#census-guesses li')].map((li) => li.innerText)`)
 	if len(guesses) < 2 || !strings.Contains(guesses[0], "EPSG:4549") {
 		t.Fatalf("CRS guesses %q; want several, EPSG:4549 first", guesses)
@@ -145,9 +125,7 @@ func (d *drive) census() {
 		t.Errorf("the likeliest guess is not preselected: %q", checked)
 	}
 	d.do("confirming the CRS", chromedp.Click(chromedp.ID("census-crs-confirm")))
-	d.timed("c21 d.do('confirming the CRS', chromedp.Click(chromedp")
 	d.waitJS("the import is ready", `document.querySelector('#census-report[data-state="ready"]') !== null`, "#census")
-	d.timed("c22 d.waitJS('the import is ready', `document.querySel")
 
 	// The report: counts, the encoding and CRS with reasons, decoded
 	// fields, the repaired and skipped records.
@@ -166,36 +144,23 @@ func (d *drive) census() {
 		t.Error("the uploader is offered to publish")
 	}
 	d.idle()
-	d.timed("c23 d.idle()")
 	if n := evaluate[int](t, d.ctx, `window.onemapMap.queryRenderedFeatures({layers: ['staged-line']}).length`); n == 0 {
 		t.Error("the staged data's extent is not drawn over the map")
 	}
 	d.do("the report's top", chromedp.Evaluate[chromedp.Void](`void (document.getElementById('census').scrollTop = 0)`))
-	d.timed("c24 d.do('the report's top', chromedp.Evaluate[chromed")
 	d.shoot("11-census-report.png")
-	d.timed("c25 d.shoot('11-census-report.png')")
 	d.do("the report's end", chromedp.Evaluate[chromedp.Void](`void document.getElementById('census-preview').scrollIntoView()`))
-	d.timed("c26 d.do('the report's end', chromedp.Evaluate[chromed")
 	d.shoot("11b-census-report-end.png")
-	d.timed("c27 d.shoot('11b-census-report-end.png')")
 
 	// The steward publishes the clerk's upload.
 	d.do("logging out", chromedp.Click(chromedp.ID("logout")))
-	d.timed("c28 d.do('logging out', chromedp.Click(chromedp.ID('lo")
 	d.waitJS("logged out", `document.getElementById('login') !== null`, "#topbar")
-	d.timed("c29 d.waitJS('logged out', `document.getElementById('l")
 	d.login("login", steward)
-	d.timed("c30 d.login('login', steward)")
 	d.waitJS("the imports list", `document.querySelector('#census-imports li button') !== null`, "#census")
-	d.timed("c31 d.waitJS('the imports list', `document.querySelect")
 	d.do("opening the import", chromedp.Click(chromedp.CSS(`#census-imports li:first-child button`)))
-	d.timed("c32 d.do('opening the import', chromedp.Click(chromedp")
 	d.waitJS("the import's report", `document.getElementById('census-publish') !== null`, "#census")
-	d.timed("c33 d.waitJS('the import's report', `document.getEleme")
 	d.do("publishing", chromedp.Click(chromedp.ID("census-publish")))
-	d.timed("c34 d.do('publishing', chromedp.Click(chromedp.ID('cen")
 	d.waitJS("published", `document.getElementById('census-notice')?.textContent.includes('已发布')`, "#census")
-	d.timed("c35 d.waitJS('published', `document.getElementById('ce")
 	d.waitJS("the published zones drawn", `window.onemapMap.getLayer('risk_zones-fill') !== undefined &&
 		window.onemapMap.queryRenderedFeatures({layers: ['risk_zones-fill']}).length > 0`, "#census")
 	var items struct {
@@ -204,7 +169,6 @@ func (d *drive) census() {
 		} `json:"features"`
 	}
 	d.getJSON(d.url+"/collections/risk_zones/items", &items)
-	d.timed("c36 d.getJSON(d.url+'/collections/risk_zones/items', &")
 	drawn := evaluate[[]int64](t, d.ctx, `[...new Set(window.onemapMap.queryRenderedFeatures({layers: ['risk_zones-fill']}).map((f) => f.id))]`)
 	ids := map[int64]bool{}
 	for _, f := range items.Features {
@@ -219,40 +183,29 @@ func (d *drive) census() {
 		t.Errorf("published %d zones, %d drawn", len(items.Features), len(drawn))
 	}
 	d.waitJS("the version history names the import", fmt.Sprintf(`document.querySelector('#census-versions tbody tr')?.textContent.includes(%q)`, filepath.Base(archive)), "#census")
-	d.timed("c37 d.waitJS('the version history names the import', f")
 	if n := evaluate[int](t, d.ctx, `document.querySelectorAll('#layer-risk_zones').length`); n != 1 {
 		t.Error("the published layer is not in the layer panel")
 	}
 	d.idle()
-	d.timed("c38 d.idle()")
 	d.shoot("12-census-published.png")
-	d.timed("c39 d.shoot('12-census-published.png')")
 
 	// Rolled back: the layer is empty again, on the map too.
 	d.do("rolling back", chromedp.Click(chromedp.ID("census-rollback")), chromedp.Click(chromedp.ID("census-rollback-yes")))
-	d.timed("c40 d.do('rolling back', chromedp.Click(chromedp.ID('c")
 	d.waitJS("rolled back", `document.getElementById('census-notice')?.textContent.includes('已回滚')`, "#census")
-	d.timed("c41 d.waitJS('rolled back', `document.getElementById('")
-	d.waitJS("the zones gone from the map", `window.onemapMap.queryRenderedFeatures({layers: ['risk_zones-fill']}).length === 0`, "#census")
-	d.timed("c42 d.waitJS('the zones gone from the map', `window.on")
+	d.waitJS("the zones and their names gone from the map", `window.onemapMap.queryRenderedFeatures({layers: ['risk_zones-fill', 'risk_zones-labels']}).length === 0`, "#census")
 	d.waitJS("the rollback in the version history", `document.querySelectorAll('#census-versions tbody tr').length >= 2`, "#census")
-	d.timed("c43 d.waitJS('the rollback in the version history', `d")
 	if top := d.text("#census-versions tbody tr"); !strings.Contains(top, "rollback") && !strings.Contains(top, "回滚") {
 		t.Errorf("the newest version does not say it is a rollback: %q", top)
 	}
 	d.shoot("13-census-rolled-back.png")
-	d.timed("c44 d.shoot('13-census-rolled-back.png')")
 
 	// In English.
 	d.do("English", chromedp.Click(chromedp.ID("lang-toggle")))
-	d.timed("c45 d.do('English', chromedp.Click(chromedp.ID('lang-t")
 	english := evaluate[map[string]string](t, d.ctx, `({tab: document.getElementById('tab-census').textContent,
 		report: document.querySelector('#census-report .report-head h3')?.textContent ?? ''})`)
 	if english["tab"] != "Data import" || english["report"] != "Validation report" {
 		t.Errorf("the census workspace in English: %v", english)
 	}
 	d.shoot("14-census-english.png")
-	d.timed("c46 d.shoot('14-census-english.png')")
 	d.do("Chinese", chromedp.Click(chromedp.ID("lang-toggle")))
-	d.timed("c47 d.do('Chinese', chromedp.Click(chromedp.ID('lang-t")
 }

@@ -58,22 +58,18 @@ func (d *drive) incident() {
 		t.Fatal("no major road drawn to place an incident on")
 	}
 	d.do("placing mode", chromedp.Click(chromedp.ID("incident-toggle")))
-	d.timed("i1 d.do('placing mode', chromedp.Click(chromedp.ID('i")
 	if p := evaluate[string](t, d.ctx, `document.getElementById('incident-toggle').getAttribute('aria-pressed')`); p != "true" {
 		t.Fatalf("the incident switch is not on after a click (aria-pressed %q)", p)
 	}
 	d.do("placing the incident", chromedp.MouseClickXY(at.X, at.Y))
-	d.timed("i2 d.do('placing the incident', chromedp.MouseClickXY")
 	ready := `document.querySelectorAll('#incident-stations li.facility').length === 3 &&
 		document.querySelectorAll('#incident-shelters li.facility').length > 0 &&
 		document.querySelectorAll('#incident-stockpile li.facility').length === 1`
 	d.waitJS("the incident panel lists 3 stations, shelters and a stockpile", ready, "#incident")
-	d.timed("i3 d.waitJS('the incident panel lists 3 stations, she")
 	if n := evaluate[int](t, d.ctx, `document.querySelectorAll('.feature-popup').length`); n != 0 {
 		t.Errorf("placing the incident also opened %d feature popup(s)", n)
 	}
 	d.idle()
-	d.timed("i4 d.idle()")
 
 	// Three station routes drawn (a line may be cut into pieces by tiles).
 	drawn := evaluate[map[string][]int](t, d.ctx, `(() => {
@@ -92,7 +88,6 @@ func (d *drive) incident() {
 	// words: the same stations for the same request.
 	stations := evaluate[[]panelFacility](t, d.ctx, facilitiesJS+`('stations')`)
 	d.sameAsServer("fire_stations", "", stations)
-	d.timed("i5 d.sameAsServer('fire_stations', '', stations)")
 	for i, s := range stations {
 		if !etaText.MatchString(s.Text) {
 			t.Errorf("station %d ETA shown as %q", s.ID, s.Text)
@@ -108,18 +103,14 @@ func (d *drive) incident() {
 		t.Errorf("the stockpile shows no stock:\n%s", stock)
 	}
 	d.shoot("7-incident.png")
-	d.timed("i6 d.shoot('7-incident.png')")
 
 	// Avoiding the active hazard zones asks again with their types.
 	d.do("avoid switch", chromedp.Click(chromedp.ID("incident-avoid")))
-	d.timed("i7 d.do('avoid switch', chromedp.Click(chromedp.ID('i")
 	d.waitJS("answers avoiding hazard zones", `document.getElementById('incident-avoid-types') !== null && `+ready, "#incident")
-	d.timed("i8 d.waitJS('answers avoiding hazard zones', `documen")
 	if types := d.text("#incident-avoid-types"); !strings.Contains(types, "洪水") {
 		t.Errorf("avoided types %q do not name the floods", types)
 	}
 	d.sameAsServer("fire_stations", "avoid_type=", evaluate[[]panelFacility](t, d.ctx, facilitiesJS+`('stations')`))
-	d.timed("i9 d.sameAsServer('fire_stations', 'avoid_type=', eva")
 
 	// Another item: the stockpile is asked for it.
 	item := evaluate[string](t, d.ctx, `[...document.querySelectorAll('#incident-item option')].map((o) => o.value).find((v) => v.includes('冲锋舟')) ?? ''`)
@@ -127,38 +118,27 @@ func (d *drive) incident() {
 		t.Fatal("the item select does not offer the warehouse's boats (冲锋舟)")
 	}
 	d.setInput("#incident-item", item)
-	d.timed("i10 d.setInput('#incident-item', item)")
 	d.waitJS("the stockpile asked for the chosen item", fmt.Sprintf(`document.querySelector('#incident-stockpile h3')?.textContent.includes(%q) && `, item)+ready, "#incident-stockpile")
-	d.timed("i11 d.waitJS('the stockpile asked for the chosen item'")
 	d.sameAsServer("stockpiles", "item=", evaluate[[]panelFacility](t, d.ctx, facilitiesJS+`('stockpile')`))
-	d.timed("i12 d.sameAsServer('stockpiles', 'item=', evaluate[[]p")
 
 	// The first station's 4- and 8-minute service area.
 	d.do("service area", chromedp.Click(chromedp.CSS(`#incident-stations li.facility:first-child button.area`)))
-	d.timed("i13 d.do('service area', chromedp.Click(chromedp.CSS(`")
 	d.waitJS("the service area's bands", `document.querySelectorAll('#incident-area .bands li').length === 2`, "#incident-area")
-	d.timed("i14 d.waitJS('the service area's bands', `document.que")
 	d.idle()
-	d.timed("i15 d.idle()")
 	if n := evaluate[int](t, d.ctx, `window.onemapMap.queryRenderedFeatures({layers: ['service-area-fill']}).length`); n == 0 {
 		t.Error("the service area is listed but not drawn")
 	}
 	d.shoot("8-service-area.png")
-	d.timed("i16 d.shoot('8-service-area.png')")
 
 	// A place far from any road: the panel shows the server's refusal.
 	d.do("clearing", chromedp.Click(chromedp.ID("incident-clear")))
-	d.timed("i17 d.do('clearing', chromedp.Click(chromedp.ID('incid")
 	d.do("out to sea", chromedp.Evaluate[chromedp.Void](`void window.onemapMap.jumpTo({center: [121.95, 31.95], zoom: 10})`))
-	d.timed("i18 d.do('out to sea', chromedp.Evaluate[chromedp.Void")
 	center := evaluate[struct{ X, Y float64 }](t, d.ctx, `(() => {
 		const r = window.onemapMap.getCanvas().getBoundingClientRect();
 		return {x: r.left + r.width * 0.3, y: r.top + r.height / 2};
 	})()`)
 	d.do("placing off the road network", chromedp.Click(chromedp.ID("incident-toggle")), chromedp.MouseClickXY(center.X, center.Y))
-	d.timed("i19 d.do('placing off the road network', chromedp.Clic")
 	d.waitJS("the refusal in the panel", `document.querySelector('#incident-refusal .refusal[data-status="400"]') !== null`, "#incident")
-	d.timed("i20 d.waitJS('the refusal in the panel', `document.que")
 	if n := evaluate[int](t, d.ctx, `document.querySelectorAll('#incident .refusal').length`); n != 1 {
 		t.Errorf("the same refusal of all three questions is shown %d times, want once", n)
 	}
@@ -166,11 +146,8 @@ func (d *drive) incident() {
 		t.Errorf("the refusal does not show the server's description:\n%s", text)
 	}
 	d.shoot("9-incident-refused.png")
-	d.timed("i21 d.shoot('9-incident-refused.png')")
 	d.do("clearing", chromedp.Click(chromedp.ID("incident-clear")))
-	d.timed("i22 d.do('clearing', chromedp.Click(chromedp.ID('incid")
 	d.idle()
-	d.timed("i23 d.idle()")
 	if n := evaluate[int](t, d.ctx, `window.onemapMap.queryRenderedFeatures({layers: ['incident-routes', 'incident-point']}).length`); n != 0 {
 		t.Errorf("%d incident features still drawn after clearing", n)
 	}

@@ -18,7 +18,6 @@ func (d *drive) planner() {
 	t := d.t
 	t.Helper()
 	d.do("planner tab", chromedp.Click(chromedp.ID("tab-planner")))
-	d.timed("p1 d.do('planner tab', chromedp.Click(chromedp.ID('ta")
 	d.waitJS("the district's indicators", `document.querySelectorAll('#planner-gauges .gauge').length > 0 &&
 		document.querySelectorAll('#planner-units tbody tr').length > 0`, "#planner")
 
@@ -31,7 +30,6 @@ func (d *drive) planner() {
 		} `json:"units"`
 	}
 	d.getJSON(d.url+"/api/indicators?unit=district", &district)
-	d.timed("p2 d.getJSON(d.url+'/api/indicators?unit=district', &")
 	shown := evaluate[map[string]bool](t, d.ctx, `Object.fromEntries([...document.querySelectorAll('#planner-gauges .gauge')].map(
 		(g) => [g.dataset.key, g.classList.contains('pass')]))`)
 	if len(district.Units) != 1 || len(shown) != len(district.Units[0].Indicators) {
@@ -51,15 +49,10 @@ func (d *drive) planner() {
 
 	// As a planner: the gaps, sorted by population, on the map and exported.
 	d.do("logging out", chromedp.Click(chromedp.ID("logout")))
-	d.timed("p3 d.do('logging out', chromedp.Click(chromedp.ID('lo")
 	d.waitJS("logged out", `document.getElementById('login') !== null`, "#topbar")
-	d.timed("p4 d.waitJS('logged out', `document.getElementById('l")
 	d.login("login", planner)
-	d.timed("p5 d.login('login', planner)")
 	d.do("the district", chromedp.Evaluate[chromedp.Void](`void window.onemapMap.jumpTo({center: [121.2, 31.93], zoom: 11})`))
-	d.timed("p6 d.do('the district', chromedp.Evaluate[chromedp.Vo")
 	d.waitJS("the fire gaps table", `document.querySelectorAll('#planner-gap-table tbody tr').length > 0`, "#planner")
-	d.timed("p7 d.waitJS('the fire gaps table', `document.querySel")
 	pops := evaluate[[]float64](t, d.ctx, `[...document.querySelectorAll('#planner-gap-table tbody tr')].map((tr) => Number(tr.dataset.population))`)
 	for i := 1; i < len(pops); i++ {
 		if pops[i] > pops[i-1] {
@@ -68,7 +61,6 @@ func (d *drive) planner() {
 		}
 	}
 	d.waitJS("the gaps drawn from their tiles", `window.onemapMap.queryRenderedFeatures({layers: ['gaps-fire-fill']}).length > 0`, "#planner-gaps")
-	d.timed("p8 d.waitJS('the gaps drawn from their tiles', `windo")
 	exports := evaluate[map[string]string](t, d.ctx, `Promise.all(['csv', 'geojson'].map(async (f) => {
 		const res = await fetch(document.getElementById('planner-export-' + f).href);
 		return [f, res.status + ' ' + res.headers.get('Content-Type') + '\n' + await res.text()];
@@ -83,39 +75,28 @@ func (d *drive) planner() {
 
 	// The 2SFCA surface: every drawn census unit carries its access value.
 	d.do("the accessibility surface", chromedp.Click(chromedp.ID("planner-access-toggle")))
-	d.timed("p9 d.do('the accessibility surface', chromedp.Click(c")
 	d.waitJS("the surface drawn", `(() => {
 		const fs = window.onemapMap.queryRenderedFeatures({layers: ['access-fill']});
 		return fs.length > 0 && fs.every((f) => typeof f.state.access === 'number');
 	})()`, "#planner-access")
 	d.idle()
-	d.timed("p10 d.idle()")
 	d.do("the panel's top", chromedp.Evaluate[chromedp.Void](`void (document.getElementById('planner').scrollTop = 0)`))
-	d.timed("p11 d.do('the panel's top', chromedp.Evaluate[chromedp")
 	d.shoot("15-planner.png")
-	d.timed("p12 d.shoot('15-planner.png')")
 
 	// Two suggested fire stations, and the indicators with them built.
 	d.do("suggesting sites", chromedp.Click(chromedp.ID("planner-sites-run")))
-	d.timed("p13 d.do('suggesting sites', chromedp.Click(chromedp.I")
 	d.waitJS("two suggested sites", `document.querySelectorAll('#planner-site-list li').length === 2`, "#planner-sites")
-	d.timed("p14 d.waitJS('two suggested sites', `document.querySel")
 	d.do("what if", chromedp.Click(chromedp.ID("planner-whatif")))
-	d.timed("p15 d.do('what if', chromedp.Click(chromedp.ID('planne")
 	d.waitJS("the what-if table", `document.querySelectorAll('#planner-whatif-table tbody tr').length > 0`, "#planner-sites")
-	d.timed("p16 d.waitJS('the what-if table', `document.querySelec")
 	before := d.text(`#planner-whatif-table tr[data-key="fire_coverage"] td:nth-child(2)`)
 	after := d.text(`#planner-whatif-table tr[data-key="fire_coverage"] td:nth-child(3)`)
 	if before == "" || before == after {
 		t.Errorf("the fire coverage with two new stations: %q → %q; want a change", before, after)
 	}
 	d.idle()
-	d.timed("p17 d.idle()")
 	if n := evaluate[int](t, d.ctx, `window.onemapMap.queryRenderedFeatures({layers: ['suggested-sites']}).length`); n != 2 {
 		t.Errorf("%d suggested sites drawn, want 2", n)
 	}
 	d.do("the sites in view", chromedp.Evaluate[chromedp.Void](`void document.getElementById('planner-sites').scrollIntoView()`))
-	d.timed("p18 d.do('the sites in view', chromedp.Evaluate[chrome")
 	d.shoot("16-planner-sites.png")
-	d.timed("p19 d.shoot('16-planner-sites.png')")
 }
