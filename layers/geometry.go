@@ -58,7 +58,7 @@ func checkCoordinates(g orb.Geometry) error {
 	const op = "layers.NormalizeGeometry"
 	n := 0
 	var bad error
-	visit(g, func(p orb.Point) {
+	EachVertex(g, func(p orb.Point) {
 		n++
 		if bad != nil {
 			return
@@ -92,8 +92,9 @@ func checkCoordinates(g orb.Geometry) error {
 	return nil
 }
 
-// visit calls fn for every vertex of g.
-func visit(g orb.Geometry, fn func(orb.Point)) {
+// EachVertex calls fn for every vertex of g (a Bound's two corners), so
+// checks over coordinates need no type switch of their own.
+func EachVertex(g orb.Geometry, fn func(orb.Point)) {
 	switch v := g.(type) {
 	case orb.Point:
 		fn(v)
@@ -107,7 +108,7 @@ func visit(g orb.Geometry, fn func(orb.Point)) {
 		}
 	case orb.MultiLineString:
 		for _, l := range v {
-			visit(l, fn)
+			EachVertex(l, fn)
 		}
 	case orb.Ring:
 		for _, p := range v {
@@ -115,15 +116,18 @@ func visit(g orb.Geometry, fn func(orb.Point)) {
 		}
 	case orb.Polygon:
 		for _, r := range v {
-			visit(r, fn)
+			EachVertex(r, fn)
 		}
 	case orb.MultiPolygon:
 		for _, p := range v {
-			visit(p, fn)
+			EachVertex(p, fn)
 		}
+	case orb.Bound:
+		fn(v.Min)
+		fn(v.Max)
 	case orb.Collection:
 		for _, c := range v {
-			visit(c, fn)
+			EachVertex(c, fn)
 		}
 	}
 }

@@ -75,11 +75,7 @@ func (s *Server) item(c echo.Context) error {
 	if err := checkFormat(c); err != nil {
 		return err
 	}
-	l, err := s.layer(c)
-	if err != nil {
-		return err
-	}
-	id, err := featureID(c)
+	l, id, err := s.itemTarget(c)
 	if err != nil {
 		return err
 	}
@@ -166,4 +162,15 @@ func weakEqual(a, b string) bool {
 		return strings.TrimPrefix(t, "W/")
 	}
 	return strip(a) == strip(b)
+}
+
+// itemTarget resolves the layer and feature ID of an
+// /collections/{collectionId}/items/{featureId} request.
+func (s *Server) itemTarget(c echo.Context) (layers.Layer, int64, error) {
+	l, err := s.layer(c)
+	if err != nil {
+		return layers.Layer{}, 0, err
+	}
+	id, err := featureID(c)
+	return l, id, err
 }

@@ -45,11 +45,7 @@ func (s *Server) createItems(c echo.Context) error {
 // replaceItem serves PUT /collections/{collectionId}/items/{featureId}: the
 // body's geometry and properties replace the feature's.
 func (s *Server) replaceItem(c echo.Context) error {
-	l, err := s.layer(c)
-	if err != nil {
-		return err
-	}
-	id, err := featureID(c)
+	l, id, err := s.itemTarget(c)
 	if err != nil {
 		return err
 	}
@@ -74,11 +70,7 @@ func (s *Server) replaceItem(c echo.Context) error {
 // it back as an Update.
 func (s *Server) patchItem(c echo.Context) error {
 	const op = "server.patchItem"
-	l, err := s.layer(c)
-	if err != nil {
-		return err
-	}
-	id, err := featureID(c)
+	l, id, err := s.itemTarget(c)
 	if err != nil {
 		return err
 	}
@@ -127,11 +119,7 @@ func (s *Server) update(c echo.Context, l layers.Layer, f layers.Feature, note s
 
 // deleteItem serves DELETE /collections/{collectionId}/items/{featureId}.
 func (s *Server) deleteItem(c echo.Context) error {
-	l, err := s.layer(c)
-	if err != nil {
-		return err
-	}
-	id, err := featureID(c)
+	l, id, err := s.itemTarget(c)
 	if err != nil {
 		return err
 	}

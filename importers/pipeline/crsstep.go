@@ -73,50 +73,11 @@ const maxDetectPoints = 20000
 
 // collectPoints appends g's vertices to pts, up to maxDetectPoints.
 func collectPoints(pts []orb.Point, g orb.Geometry) []orb.Point {
-	add := func(p orb.Point) {
+	layers.EachVertex(g, func(p orb.Point) {
 		if len(pts) < maxDetectPoints {
 			pts = append(pts, p)
 		}
-	}
-	var walk func(orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch v := g.(type) {
-		case orb.Point:
-			add(v)
-		case orb.MultiPoint:
-			for _, p := range v {
-				add(p)
-			}
-		case orb.LineString:
-			for _, p := range v {
-				add(p)
-			}
-		case orb.MultiLineString:
-			for _, l := range v {
-				walk(l)
-			}
-		case orb.Ring:
-			for _, p := range v {
-				add(p)
-			}
-		case orb.Polygon:
-			for _, r := range v {
-				walk(r)
-			}
-		case orb.MultiPolygon:
-			for _, p := range v {
-				walk(p)
-			}
-		case orb.Bound:
-			add(v.Min)
-			add(v.Max)
-		case orb.Collection:
-			for _, x := range v {
-				walk(x)
-			}
-		}
-	}
-	walk(g)
+	})
 	return pts
 }
 
