@@ -183,31 +183,36 @@ func csvValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-// gapOverlays keeps the latest overlay of each gap indicator, so tiles of
-// one map view share one layout of the gaps.
+// gapOverlays keeps the latest overlay of each gap indicator and its tile
+// encoder, so tiles of one map view share one layout of the gaps and the
+// encoder's per-version generalised copy is built once, not per tile.
 type gapOverlays struct {
 	mu sync.Mutex
-	m  map[string]*analysis.Overlay
+	m  map[string]gapOverlay
 }
 
-// overlay returns the overlay of the answer, reusing the last one while
-// its fingerprint holds.
-func (g *gapOverlays) overlay(ans *analysis.GapsAnswer) *analysis.Overlay {
+type gapOverlay struct {
+	overlay *analysis.Overlay
+	encoder *tiles.Encoder
+}
+
+// encoder returns the tile encoder of the answer's overlay, reusing the last
+// one while its fingerprint holds.
+func (g *gapOverlays) encoder(ans *analysis.GapsAnswer) *tiles.Encoder {
 	name := "gaps_" + ans.Indicator
 	fp := ans.Fingerprint()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.m == nil {
-		g.m = map[string]*analysis.Overlay{}
+		g.m = map[string]gapOverlay{}
 	}
-	if o := g.m[name]; o != nil {
-		if o.Version() == fp {
-			return o
-		}
+	if o, ok := g.m[name]; ok && o.overlay.Version() == fp {
+		return o.encoder
 	}
 	o := analysis.NewOverlay(name, "覆盖缺口 "+ans.Indicator, fp, ans.Features())
-	g.m[name] = o
-	return o
+	enc := tiles.NewEncoder(o, tiles.DefaultTolerance)
+	g.m[name] = gapOverlay{overlay: o, encoder: enc}
+	return enc
 }
 
 // gapTile serves GET /tiles/gaps-{indicator}/{z}/{x}/{y}.mvt: the gaps of
@@ -230,7 +235,7 @@ func (s *Server) gapTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	o := s.gapOverlays.overlay(ans)
+	enc := s.gapOverlays.encoder(ans)
 	r.Layer = "gaps_" + ind
 	h := c.Response().Header()
 	h.Set("ETag", tiles.ETag("analysis-overlay/1", r, []tiles.LayerVersion{{Layer: r.Layer, Version: ans.Fingerprint()}}))
@@ -238,7 +243,7 @@ func (s *Server) gapTile(c echo.Context) error {
 	if ifNoneMatch(c, h.Get("ETag")) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	data, info, err := tiles.NewEncoder(o, tiles.DefaultTolerance).Tile(ctx, r)
+	data, info, err := enc.Tile(ctx, r)
 	if err != nil {
 		return err
 	}
