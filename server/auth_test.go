@@ -93,36 +93,9 @@ func newAuthFixture(t *testing.T, opts Options) *authFixture {
 		t.Fatal(err)
 	}
 	f.census = c.IDs[0]
-	// A small grid of streets, so that the routing endpoints answer.
-	b = layers.Batch{}
-	street := map[string]any{"class": "secondary", "speed_kmh": 40.0}
-	at := func(i, j int) orb.Point { return orb.Point{121.16 + 0.01*float64(i), 31.88 + 0.01*float64(j)} }
-	for i := 0; i <= 4; i++ {
-		for j := 0; j < 4; j++ {
-			b.Insert = append(b.Insert,
-				layers.Feature{Geometry: orb.LineString{at(j, i), at(j+1, i)}, Properties: street},
-				layers.Feature{Geometry: orb.LineString{at(i, j), at(i, j+1)}, Properties: street})
-		}
-	}
-	if _, err := store.Apply(ctx, "roads", b); err != nil {
-		t.Fatal(err)
-	}
+	addStreetGrid(t, ctx, store)
 
-	hash, err := layers.HashPassword(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ri := range layers.Roles() {
-		u, err := store.CreateUser(ctx, layers.User{Name: "u_" + string(ri.Role), Roles: []layers.Role{ri.Role}}, hash)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, secret, err := layers.IssueToken(ctx, store, u.ID, "test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[ri.Role] = testUser{User: u, token: secret, password: testPassword}
-	}
+	addRoleUsers(t, ctx, store, f.users)
 
 	imports, err := staging.Open(filepath.Join(dir, "uploads"), store, staging.Options{})
 	if err != nil {
@@ -559,5 +532,44 @@ func TestOpenAPIDescribesAccess(t *testing.T) {
 	patch, _ := json.Marshal(doc.Paths["/api/users/{id}"]["patch"]["responses"])
 	if !strings.Contains(string(patch), `"401"`) || !strings.Contains(string(patch), `"403"`) {
 		t.Errorf("updateUser responses lack 401/403: %s", patch)
+	}
+}
+
+// addStreetGrid adds a small grid of streets, so that the routing endpoints
+// answer.
+func addStreetGrid(t *testing.T, ctx context.Context, store layers.Store) {
+	t.Helper()
+	var b layers.Batch
+	street := map[string]any{"class": "secondary", "speed_kmh": 40.0}
+	at := func(i, j int) orb.Point { return orb.Point{121.16 + 0.01*float64(i), 31.88 + 0.01*float64(j)} }
+	for i := 0; i <= 4; i++ {
+		for j := 0; j < 4; j++ {
+			b.Insert = append(b.Insert,
+				layers.Feature{Geometry: orb.LineString{at(j, i), at(j+1, i)}, Properties: street},
+				layers.Feature{Geometry: orb.LineString{at(i, j), at(i, j+1)}, Properties: street})
+		}
+	}
+	if _, err := store.Apply(ctx, "roads", b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addRoleUsers adds one user with a token per role, named u_<role>.
+func addRoleUsers(t *testing.T, ctx context.Context, store accountStore, users map[layers.Role]testUser) {
+	t.Helper()
+	hash, err := layers.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ri := range layers.Roles() {
+		u, err := store.CreateUser(ctx, layers.User{Name: "u_" + string(ri.Role), Roles: []layers.Role{ri.Role}}, hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, secret, err := layers.IssueToken(ctx, store, u.ID, "test", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users[ri.Role] = testUser{User: u, token: secret, password: testPassword}
 	}
 }

@@ -19,8 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"onemap/gpkg"
 	"onemap/importers/staging"
 	"onemap/internal/pgtemp"
@@ -454,34 +452,8 @@ func newHostileFixture(t *testing.T, store accountStore, logs *syncBuffer) *auth
 		t.Fatal(err)
 	}
 	f.shelters = c.IDs
-	b = layers.Batch{}
-	street := map[string]any{"class": "secondary", "speed_kmh": 40.0}
-	at := func(i, j int) orb.Point { return orb.Point{121.16 + 0.01*float64(i), 31.88 + 0.01*float64(j)} }
-	for i := 0; i <= 4; i++ {
-		for j := 0; j < 4; j++ {
-			b.Insert = append(b.Insert,
-				layers.Feature{Geometry: orb.LineString{at(j, i), at(j+1, i)}, Properties: street},
-				layers.Feature{Geometry: orb.LineString{at(i, j), at(i, j+1)}, Properties: street})
-		}
-	}
-	if _, err := store.Apply(ctx, "roads", b); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := layers.HashPassword(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ri := range layers.Roles() {
-		u, err := store.CreateUser(ctx, layers.User{Name: "u_" + string(ri.Role), Roles: []layers.Role{ri.Role}}, hash)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, secret, err := layers.IssueToken(ctx, store, u.ID, "test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[ri.Role] = testUser{User: u, token: secret, password: testPassword}
-	}
+	addStreetGrid(t, ctx, store)
+	addRoleUsers(t, ctx, store, f.users)
 	imports, err := staging.Open(filepath.Join(dir, "uploads"), store, staging.Options{})
 	if err != nil {
 		t.Fatal(err)
