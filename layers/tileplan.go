@@ -42,6 +42,17 @@ const (
 	// PointCountField is the attribute that holds the number of points a
 	// clustered feature stands for (1 for a point alone in its cell).
 	PointCountField = "point_count"
+	// TinyPolygonPx and TinyPolygonBelowZoom: below that zoom a polygon
+	// must be TinyPolygonPx pixels across (of a 512-pixel tile) to be drawn,
+	// lines one pixel. A polygon of one or two pixels is a speck of fill that
+	// no one reads at an overview zoom, but a dense layer holds tens of
+	// thousands of them per tile (a district's land parcels at zoom 11–12),
+	// and drawing and encoding them is most of such a tile's cost; from
+	// TinyPolygonBelowZoom on the parcels are what the map is looked at for.
+	// A line of a pixel or two still shows as a dash, so lines keep the
+	// one-pixel rule.
+	TinyPolygonPx        = 2
+	TinyPolygonBelowZoom = 13
 )
 
 // TileBands lists the generalisation bands by their deepest zoom: a line or
@@ -74,8 +85,11 @@ type TilePlan struct {
 	// 0 draws the stored geometry. Always 0 for points.
 	Band int
 	// MinSize (EPSG:3857 metres) leaves out, when Band > 0, the features
-	// whose bounding box is smaller than a pixel both ways: the larger side
-	// of the box, in Web Mercator, is below MinSize.
+	// whose bounding box is too small to draw: the larger side of the box,
+	// in Web Mercator, is below MinSize. That is one pixel, or for polygons
+	// below TinyPolygonBelowZoom TinyPolygonPx pixels. Such features are not
+	// candidates of the tile (they are neither drawn nor counted as
+	// dropped), as the stores can then skip them without reading them.
 	MinSize float64
 	// ClusterCell (EPSG:3857 metres), when above 0, gathers the points into
 	// the cells of a grid of that size anchored at the Web Mercator world's
@@ -97,6 +111,9 @@ func PlanTile(l Layer, z int) TilePlan {
 	}
 	if p.Band = TileBand(z); p.Band > 0 {
 		p.MinSize = TilePixel(z)
+		if l.Schema.Geometry == MultiPolygonType && z < TinyPolygonBelowZoom {
+			p.MinSize *= TinyPolygonPx
+		}
 	}
 	return p
 }

@@ -50,6 +50,12 @@ func TestPlanTile(t *testing.T) {
 	if p := PlanTile(stations, 5); p.ClusterCell != 0 || slices.Contains(names(p.Fields), "engines") {
 		t.Errorf("fire stations are never clustered, and JSON never goes into tiles: %+v", p)
 	}
+	zones, _ := BuiltinLayer(HazardZones)
+	for z, want := range map[int]float64{8: 2 * TilePixel(8), 11: 2 * TilePixel(11), 12: 2 * TilePixel(12), 13: TilePixel(13)} {
+		if p := PlanTile(zones, z); p.MinSize != want {
+			t.Errorf("hazard zones at %d: MinSize %v, want %v (tiny polygons below %d)", z, p.MinSize, want, TinyPolygonBelowZoom)
+		}
+	}
 	own := Layer{Name: "pts", Kind: Zoning, Schema: Schema{Geometry: PointType, Fields: []Field{{Name: "point_count", Type: Integer}, {Name: "a", Type: String}}}}
 	if p := PlanTile(own, 3); !slices.Equal(names(p.Fields), []string{"a"}) || p.ClusterCell == 0 {
 		t.Errorf("an attribute named point_count gives way to the clusters': %+v", p)

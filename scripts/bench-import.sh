@@ -10,6 +10,18 @@
 # gdal-bin and awk; each step is bounded by `timeout`.
 #
 #   N=50000 bash scripts/bench-import.sh    # a smaller run
+#   BASE=/tmp/onemap-old bash scripts/bench-import.sh
+#                                  # also time another onemap binary (e.g.
+#                                  # built from an earlier commit) in the
+#                                  # same run, for a before/after ratio
+#   PROFILE=/tmp/import.prof bash scripts/bench-import.sh
+#                                  # CPU profile of the onemap import
+#                                  # (go tool pprof -top onemap PROFILE)
+#
+# It also times the database's own share: the same rows copied, inside
+# PostgreSQL, into an empty table with the layer table's definition
+# (generated tile columns and GiST index included) — the floor below which
+# no client of that table can load it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-200000}"
@@ -20,11 +32,11 @@ psql -X -q "$URL" -c 'select 1' >/dev/null 2>&1 || bash scripts/postgis.sh >/dev
 work="$(mktemp -d)"
 schema="bench_import_$$"
 cleanup() {
-	psql -X -q "$URL" -c "DROP SCHEMA IF EXISTS ${schema}_onemap CASCADE; DROP SCHEMA IF EXISTS ${schema}_ogr CASCADE" >/dev/null 2>&1 || true
+	psql -X -q "$URL" -c "DROP SCHEMA IF EXISTS ${schema}_onemap CASCADE; DROP SCHEMA IF EXISTS ${schema}_ogr CASCADE; DROP SCHEMA IF EXISTS ${schema}_base CASCADE" >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
-psql -X -q "$URL" -c "CREATE SCHEMA ${schema}_onemap; CREATE SCHEMA ${schema}_ogr"
+psql -X -q "$URL" -c "CREATE SCHEMA ${schema}_onemap; CREATE SCHEMA ${schema}_ogr; CREATE SCHEMA ${schema}_base"
 
 echo "== building onemap and generating $N polygons =="
 timeout 300 go build -o "$work/onemap" ./cmd/onemap
@@ -51,7 +63,7 @@ pgkeys="$(echo "$URL" | sed -E 's|^postgres(ql)?://([^:@/]+)(:([^@/]*))?@([^:/?]
 
 echo "== onemap import -publish =="
 t0=$(now)
-timeout 600 "$work/onemap" import "$work/bench.shp" -new bench_polys -title 基准区划 \
+timeout 600 "$work/onemap" import "$work/bench.shp" -new bench_polys -title 基准区划 ${PROFILE:+-cpuprofile "$PROFILE"} \
 	-database-url "$URL&search_path=${schema}_onemap,public" -uploads "$work/uploads" -publish >"$work/onemap.out" 2>"$work/onemap.err" ||
 	{ cat "$work/onemap.out" "$work/onemap.err"; exit 1; }
 t1=$(now)
@@ -63,12 +75,50 @@ timeout 600 ogr2ogr --config PG_USE_COPY YES -f PostgreSQL "PG:${pgkeys}" "$work
 	-nln bench_polys -nlt PROMOTE_TO_MULTI -lco SPATIAL_INDEX=GIST -lco SCHEMA="${schema}_ogr"
 t3=$(now)
 
+tb0=0 tb1=0
+if [ -n "${BASE:-}" ]; then
+	echo "== $BASE import -publish =="
+	tb0=$(now)
+	timeout 600 "$BASE" import "$work/bench.shp" -new bench_polys -title 基准区划 \
+		-database-url "$URL&search_path=${schema}_base,public" -uploads "$work/uploads-base" -publish >"$work/base.out" 2>"$work/base.err" ||
+		{ cat "$work/base.out" "$work/base.err"; exit 1; }
+	tb1=$(now)
+fi
+
+echo "== the database's share: the same rows copied inside PostgreSQL into the same table definition =="
+cols=$(psql -X -qAt "$URL" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '${schema}_onemap.bench_polys'::regclass AND attnum > 2 AND NOT attisdropped AND attgenerated = ''")
+# sum of the \timing lines of one psql session, in seconds
+timed() { psql -X -qAt "$URL" | awk '/^Time:/ { t += $2 } END { print t / 1000 }'; }
+dbs=$(timed <<SQL
+SET search_path = ${schema}_onemap, public;
+CREATE TABLE floor_copy (LIKE bench_polys INCLUDING ALL);
+\\timing on
+INSERT INTO floor_copy SELECT fid, geom, $cols FROM bench_polys;
+SQL
+)
+# The same rows into a table without the generated tile columns, the GiST
+# index built after the load (as ogr2ogr does): what the load would cost
+# if the store deferred both.
+dbp=$(timed <<SQL
+SET search_path = ${schema}_onemap, public;
+CREATE TABLE floor_plain AS SELECT fid, geom, $cols FROM bench_polys WITH NO DATA;
+\\timing on
+INSERT INTO floor_plain SELECT fid, geom, $cols FROM bench_polys;
+CREATE INDEX ON floor_plain USING gist (geom);
+SQL
+)
+
 n1=$(psql -X -qAt "$URL" -c "SELECT count(*) FROM ${schema}_onemap.bench_polys")
 n2=$(psql -X -qAt "$URL" -c "SELECT count(*) FROM ${schema}_ogr.bench_polys")
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n1="$n1" -v n2="$n2" 'BEGIN {
-	o = b - a; g = d - c
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$tb0" -v f="$tb1" -v n1="$n1" -v n2="$n2" -v dbs="$dbs" -v dbp="$dbp" 'BEGIN {
+	o = b - a; g = d - c; base = f - e
 	printf "\n%-34s %8s %10s\n", "path", "seconds", "features"
 	printf "%-34s %8.2f %10d\n", "onemap import -publish", o, n1
 	printf "%-34s %8.2f %10d\n", "ogr2ogr (PG_USE_COPY, GIST)", g, n2
+	if (base > 0) printf "%-34s %8.2f\n", "BASE import -publish", base
+	printf "%-34s %8.2f\n", "database share (INSERT … SELECT)", dbs
+	printf "%-34s %8.2f\n", "  without tile columns, GiST after", dbp
 	printf "ratio onemap / ogr2ogr: %.2f (target <= 1.0)\n", o / g
+	if (base > 0) printf "ratio onemap / BASE: %.2f; BASE / ogr2ogr: %.2f\n", o / base, base / g
+	printf "ratio database share / ogr2ogr: %.2f (the floor for any client of the layer table); without tile columns, GiST after: %.2f\n", dbs / g, dbp / g
 }'

@@ -5,7 +5,9 @@
 # the same run. Needs PostGIS (scripts/postgis.sh).
 #
 # A second section times routing on the demo district (33,000 road edges):
-# A→B routes and the 3 nearest fire stations in onemap and in pgRouting
+# A→B routes and the 3 nearest fire stations in onemap (from the stored
+# per-station trees, and by a search from the incident as queries with
+# closures run) and in pgRouting
 # (pgr_dijkstra / pgr_dijkstraNear through one psql session with \timing)
 # for the same seeded pairs in the same run, prints onemap's speed-up, and
 # times the service areas of all fire stations and a graph rebuild. It is
@@ -18,6 +20,14 @@
 # pgRouting rebuilds its graph on every call, seconds each at this size).
 # The grid's edge table is loaded into PostGIS by COPY once and kept in the
 # bench schema. Bounded to about two minutes.
+#
+# A fourth section (scripts/bench-indicators.sh) times the full indicator
+# set cold and after a shelter's status change beside the same figures in
+# PostGIS/pgRouting SQL, with the ratios. About two minutes.
+#
+# A last section (scripts/bench-load.sh) finds the mixed load (80 % tiles,
+# 15 % features, 5 % nearest) the program holds on PostGIS and on a
+# GeoPackage with zero errors and p99 under 500 ms. About two minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONEMAP_TEST_DATABASE_URL="${ONEMAP_TEST_DATABASE_URL:-postgres://onemap:onemap@127.0.0.1:5432/onemap_test?sslmode=disable}"
@@ -45,7 +55,7 @@ echo "== routing: onemap vs pgRouting on the demo district =="
 rout=$(mktemp)
 RN="${BENCH_ROUTING_N:-100x}"
 timeout 120 go test -run '^$' -bench 'RoutingVsPgRouting' -benchtime "$RN" ./cmd/onemap/ | tee "$rout"
-timeout 60 go test -run '^$' -bench 'IsochroneStations4|BuildNetwork' -benchtime 20x ./layers/network/ | tee -a "$rout"
+timeout 60 go test -run '^$' -bench 'IsochroneStations4|BuildNetwork|FacilityTrees' -benchtime 20x ./layers/network/ | tee -a "$rout"
 echo
 awk '
 /^Benchmark/ {
@@ -62,7 +72,9 @@ END {
 	print "onemap speed-up (pgRouting p50 / onemap p50, same pairs, same run):"
 	if (p50["route/onemap"] > 0) printf "  %-34s %8.1fx\n", "route A-B (service, snapped)", p50["route/pgr_dijkstra"] / p50["route/onemap"]
 	if (p50["route/onemap_graph"] > 0) printf "  %-34s %8.1fx\n", "route A-B (graph, vertex to vertex)", p50["route/pgr_dijkstra"] / p50["route/onemap_graph"]
-	if (p50["nearest3/onemap"] > 0) printf "  %-34s %8.1fx\n", "3 nearest fire stations", p50["nearest3/pgr_dijkstraNear"] / p50["nearest3/onemap"]
+	if (p50["nearest3/onemap"] > 0) printf "  %-36s %6.1fx\n", "3 nearest stations (service, trees)", p50["nearest3/pgr_dijkstraNear"] / p50["nearest3/onemap"]
+	if (p50["nearest3/onemap_graph"] > 0) printf "  %-36s %6.1fx\n", "3 nearest stations (graph, trees)", p50["nearest3/pgr_dijkstraNear"] / p50["nearest3/onemap_graph"]
+	if (p50["nearest3/onemap_search"] > 0) printf "  %-36s %6.1fx\n", "3 nearest stations (service, search)", p50["nearest3/pgr_dijkstraNear"] / p50["nearest3/onemap_search"]
 }' "$rout"
 rm -f "$rout"
 
@@ -87,3 +99,10 @@ END {
 	if (p50["nearest3/onemap_graph"] > 0) printf "  %-34s %8.0fx\n", "3 nearest of 400 stations", p50["nearest3/pgr_dijkstraNear"] / p50["nearest3/onemap_graph"]
 }' "$gout"
 rm -f "$gout"
+
+echo
+echo "== indicators: onemap vs PostGIS/pgRouting SQL on the demo district =="
+bash scripts/bench-indicators.sh
+
+echo
+bash scripts/bench-load.sh

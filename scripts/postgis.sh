@@ -6,6 +6,14 @@
 #
 # It prints the test database URL on its last line:
 #   ONEMAP_TEST_DATABASE_URL=postgres://onemap:onemap@127.0.0.1:5432/onemap_test?sslmode=disable
+#
+# Besides the one role "onemap" (development and tests: it migrates and
+# serves), it sets up the least-privilege split of docs/operations.md in a
+# database of its own, onemap_split: the owner role onemap_owner, which owns
+# the database and runs the migrations, and the service role onemap_app,
+# which owns nothing and gets its grants from `onemap migrate`:
+#   ONEMAP_MIGRATE_DATABASE_URL=postgres://onemap_owner:onemap_owner@127.0.0.1:5432/onemap_split?sslmode=disable
+#   ONEMAP_DATABASE_URL=postgres://onemap_app:onemap_app@127.0.0.1:5432/onemap_split?sslmode=disable
 set -euo pipefail
 
 readonly PG_VERSION=15
@@ -14,6 +22,9 @@ readonly HOST=127.0.0.1
 readonly PORT=5432
 readonly ROLE=onemap
 readonly PASSWORD=onemap
+readonly OWNER_ROLE=onemap_owner
+readonly SERVICE_ROLE=onemap_app
+readonly SPLIT_DB=onemap_split
 readonly PACKAGES=(postgresql-15-postgis-3 postgresql-15-pgrouting)
 readonly CONF_DIR=/etc/postgresql/$PG_VERSION/$CLUSTER
 readonly DROPIN=$CONF_DIR/conf.d/onemap.conf
@@ -133,8 +144,44 @@ for db in onemap onemap_test; do
 done
 psql_admin onemap_test -c "CREATE EXTENSION IF NOT EXISTS pgrouting"
 
+# The least-privilege pair. Neither may create roles or databases; the
+# password of each local role is its name. The owner owns onemap_split and
+# so, from PostgreSQL 15 on, its public schema (pg_database_owner), where
+# the tables go; the service role may connect and use the schema but create
+# nothing in it — `onemap migrate -service-role onemap_app` grants it the
+# rest. The onemap role is left exactly as above.
+psql_admin postgres <<SQL
+DO \$\$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['$OWNER_ROLE', '$SERVICE_ROLE'] LOOP
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+			EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r, r);
+		ELSE
+			EXECUTE format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L', r, r);
+		END IF;
+	END LOOP;
+END
+\$\$;
+SQL
+if [[ -z $(psql_admin postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$SPLIT_DB'") ]]; then
+	log "creating database $SPLIT_DB"
+	as_postgres createdb -p "$PORT" -O "$OWNER_ROLE" "$SPLIT_DB"
+fi
+psql_admin "$SPLIT_DB" <<SQL
+CREATE EXTENSION IF NOT EXISTS postgis;
+REVOKE ALL ON DATABASE $SPLIT_DB FROM PUBLIC;
+GRANT CONNECT ON DATABASE $SPLIT_DB TO $SERVICE_ROLE;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+SQL
+
 # A last check through TCP with the role's password, as the tests connect.
 PGPASSWORD=$PASSWORD psql --no-psqlrc -X -q -h "$HOST" -p "$PORT" -U "$ROLE" -d onemap_test \
 	-tAc "SELECT postgis_lib_version()" >/dev/null
+for r in "$OWNER_ROLE" "$SERVICE_ROLE"; do
+	PGPASSWORD=$r psql --no-psqlrc -X -q -h "$HOST" -p "$PORT" -U "$r" -d "$SPLIT_DB" \
+		-tAc "SELECT postgis_lib_version()" >/dev/null
+done
 
 echo "ONEMAP_TEST_DATABASE_URL=postgres://$ROLE:$PASSWORD@$HOST:$PORT/onemap_test?sslmode=disable"

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,12 +35,21 @@ const appCSP = "default-src 'self'; script-src 'self'; worker-src 'self'; connec
 // (app-5QJ3ZK2A.js): their content never changes, so browsers may keep them.
 var hashedName = regexp.MustCompile(`-[A-Z0-9]{8}\.[a-z0-9]+$`)
 
-// appFile is one file of the web app, read once at start.
+// appFile is one file of the web app, read once at start, with its
+// compressed copies: brotli and gzip made by the build at their highest
+// levels (name.br, name.gz beside the file), or gzip made here at start
+// when the build has none. The server sends them as they are, so a page
+// load costs no compression, and the script arrives as small as it gets.
 type appFile struct {
 	body        []byte
 	contentType string
-	etag        string
+	etag        string // the content's hash, quoted; encoded copies add -br or -gz
+	br, gz      []byte // nil: none
 }
+
+// precompressed are the suffixes of the build's compressed copies, by
+// Content-Encoding.
+var precompressed = map[string]string{".br": "br", ".gz": "gzip"}
 
 // webApp is the embedded web app. A nil *webApp means the server has none.
 type webApp struct {
@@ -54,6 +65,7 @@ func (s *Server) loadApp(fsys fs.FS) *webApp {
 		s.log.Warn("cannot read the web app; serving the API only", "err", err)
 		return app
 	}
+	encoded := map[string][]byte{} // name.br, name.gz
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") {
@@ -64,6 +76,10 @@ func (s *Server) loadApp(fsys fs.FS) *webApp {
 			s.log.Warn("cannot read a file of the web app; leaving it out", "file", name, "err", err)
 			continue
 		}
+		if _, ok := precompressed[path.Ext(name)]; ok {
+			encoded[name] = body
+			continue
+		}
 		sum := sha256.Sum256(body)
 		app.files[name] = appFile{
 			body:        body,
@@ -71,7 +87,96 @@ func (s *Server) loadApp(fsys fs.FS) *webApp {
 			etag:        `"` + hex.EncodeToString(sum[:12]) + `"`,
 		}
 	}
+	for name, body := range encoded {
+		ext := path.Ext(name)
+		f, ok := app.files[strings.TrimSuffix(name, ext)]
+		if !ok {
+			continue // a copy of nothing the build has: not served
+		}
+		if ext == ".br" {
+			f.br = body
+		} else {
+			f.gz = body
+		}
+		app.files[strings.TrimSuffix(name, ext)] = f
+	}
+	for name, f := range app.files {
+		if f.gz == nil && compressible(name) {
+			f.gz = gzipped(f.body)
+			app.files[name] = f
+		}
+	}
 	return app
+}
+
+// compressible reports whether a build file is worth compressing: text,
+// not the fonts (woff2 is compressed already) and not the tiny.
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".html", ".js", ".mjs", ".css", ".json", ".map", ".svg":
+		return true
+	}
+	return false
+}
+
+// gzipped compresses body at the best level, once, at start.
+func gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(body)
+	w.Close()
+	if buf.Len() >= len(body) {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// encoding picks the copy of f for a request's Accept-Encoding: brotli,
+// then gzip, else the file itself ("" encoding).
+func (f appFile) encoding(accept string) (body []byte, encoding, etag string) {
+	if f.br != nil && acceptsEncoding(accept, "br") {
+		return f.br, "br", strings.TrimSuffix(f.etag, `"`) + `-br"`
+	}
+	if f.gz != nil && acceptsEncoding(accept, "gzip") {
+		return f.gz, "gzip", strings.TrimSuffix(f.etag, `"`) + `-gz"`
+	}
+	return f.body, "", f.etag
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header allows coding:
+// named, or else covered by *, and not with q=0.
+func acceptsEncoding(header, coding string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		allowed := true
+		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if v, err := strconv.ParseFloat(q, 64); err == nil && v == 0 {
+				allowed = false
+			}
+		}
+		if strings.EqualFold(name, coding) {
+			return allowed
+		}
+		if name == "*" {
+			star = allowed
+		}
+	}
+	return star
+}
+
+// matchesAnyCopy reports whether If-None-Match names f in any encoding:
+// the browser keeps the decoded content, so every copy is as good.
+func (f appFile) matchesAnyCopy(ifNoneMatch string) bool {
+	base := strings.Trim(f.etag, `"`)
+	for _, tag := range strings.Split(ifNoneMatch, ",") {
+		tag = strings.Trim(strings.TrimPrefix(strings.TrimSpace(tag), "W/"), `"`)
+		if tag == "*" || tag == base || tag == base+"-br" || tag == base+"-gz" {
+			return true
+		}
+	}
+	return false
 }
 
 // built reports whether the build is there.
@@ -149,15 +254,25 @@ func (s *Server) serveAppFile(c echo.Context, name string) error {
 		return layers.Errorf(layers.NotFound, "server.serveAppFile", "the web app has no file %q; reload the page (the app may have been updated)", name)
 	}
 	h := c.Response().Header()
+	body, encoding, etag := f.encoding(c.Request().Header.Get(echo.HeaderAcceptEncoding))
 	h.Set(echo.HeaderContentType, f.contentType)
-	h.Set("ETag", f.etag)
+	h.Set("ETag", etag)
+	if f.br != nil || f.gz != nil {
+		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	}
 	if hashedName.MatchString(name) {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
 	setAppSecurityHeaders(h)
-	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, bytes.NewReader(f.body))
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && f.matchesAnyCopy(inm) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if encoding != "" {
+		h.Set(echo.HeaderContentEncoding, encoding)
+	}
+	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, bytes.NewReader(body))
 	return nil
 }
 
@@ -208,8 +323,11 @@ func (s *Server) browsersToApp(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// compressed tells the gzip middleware to leave alone files that are
-// compressed already (fonts), which would only cost time.
+// compressed tells the gzip middleware to leave alone the web app's files,
+// which serveAppFile sends compressed at start (or by the build), and
+// fonts, which are compressed already: compressing again would only cost
+// time on every load.
 func compressed(c echo.Context) bool {
-	return strings.HasSuffix(c.Request().URL.Path, ".woff2")
+	p := c.Request().URL.Path
+	return strings.HasSuffix(p, ".woff2") || strings.HasPrefix(p, "/app/") || p == "/app"
 }

@@ -200,3 +200,93 @@ func TestNoApp(t *testing.T) {
 		}
 	}
 }
+
+// TestAppPrecompressed serves the build's own brotli and gzip copies as
+// they are, by what the browser accepts; makes a gzip copy at start for a
+// file the build left without one; and sends fonts and the copies' files
+// themselves never encoded twice or as pages of their own.
+func TestAppPrecompressed(t *testing.T) {
+	script := bytes.Repeat([]byte("export const 海门 = 'Haimen';\n"), 300)
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(script)
+	zw.Close()
+	// Not real brotli: the server must not decode or re-encode the build's
+	// copy, so any bytes tell whether it sent that copy.
+	br := []byte("brotli copy of the script, as the build wrote it")
+	build := appBuild()
+	build["app-ZZZZ9999.js"] = &fstest.MapFile{Data: script}
+	build["app-ZZZZ9999.js.gz"] = &fstest.MapFile{Data: gz.Bytes()}
+	build["app-ZZZZ9999.js.br"] = &fstest.MapFile{Data: br}
+	build["app-CSS00000.css"] = &fstest.MapFile{Data: bytes.Repeat([]byte("body{color:#fff}\n"), 200)}
+	f := newFixture(t, Options{App: build})
+	url := f.ts.URL + "/app/app-ZZZZ9999.js"
+
+	gunzip := func(b []byte) []byte {
+		t.Helper()
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("not gzip: %v", err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plain
+	}
+	etags := map[string]string{}
+	for _, c := range []struct {
+		accept, encoding string
+		body             []byte
+	}{
+		{"gzip, deflate, br, zstd", "br", br},
+		{"gzip, deflate", "gzip", gz.Bytes()},
+		{"br;q=0, gzip", "gzip", gz.Bytes()},
+		{"*", "br", br},
+		{"", "", script},
+		{"identity", "", script},
+	} {
+		res, body := noRedirect(t, http.MethodGet, url, "Accept-Encoding", c.accept)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != c.encoding || !bytes.Equal(body, c.body) {
+			t.Errorf("Accept-Encoding %q: %d, Content-Encoding %q, %d bytes; want %q, %d bytes",
+				c.accept, res.StatusCode, res.Header.Get("Content-Encoding"), len(body), c.encoding, len(c.body))
+		}
+		if !strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: Vary %q lacks Accept-Encoding", c.accept, res.Header.Values("Vary"))
+		}
+		if res.Header.Get("Content-Type") != "text/javascript; charset=utf-8" || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("Accept-Encoding %q: %q, Cache-Control %q", c.accept, res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"))
+		}
+		etags[c.encoding] = res.Header.Get("ETag")
+	}
+	if len(etags) != 3 || etags["br"] == etags["gzip"] || etags["br"] == etags[""] {
+		t.Errorf("each encoded copy needs its own ETag: %v", etags)
+	}
+	// Any copy's ETag revalidates: the browser keeps the decoded script.
+	for enc, tag := range etags {
+		res, _ := noRedirect(t, http.MethodGet, url, "Accept-Encoding", "gzip", "If-None-Match", tag)
+		if res.StatusCode != http.StatusNotModified {
+			t.Errorf("revalidating with the %q copy's ETag %s: %d, want 304", enc, tag, res.StatusCode)
+		}
+	}
+	if res, _ := noRedirect(t, http.MethodGet, url, "Accept-Encoding", "gzip", "If-None-Match", `"0123456789abcdef01234567"`); res.StatusCode != http.StatusOK {
+		t.Errorf("another ETag: %d, want 200", res.StatusCode)
+	}
+
+	// A style sheet the build left uncompressed: gzip made at start.
+	res, body := noRedirect(t, http.MethodGet, f.ts.URL+"/app/app-CSS00000.css", "Accept-Encoding", "gzip, br")
+	if res.Header.Get("Content-Encoding") != "gzip" || !bytes.Equal(gunzip(body), build["app-CSS00000.css"].Data) {
+		t.Errorf("style sheet: Content-Encoding %q", res.Header.Get("Content-Encoding"))
+	}
+	// The copies are not files of their own.
+	for _, p := range []string{"/app/app-ZZZZ9999.js.br", "/app/app-ZZZZ9999.js.gz"} {
+		if res, _ := noRedirect(t, http.MethodGet, f.ts.URL+p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
+		}
+	}
+	// A range of the gzip copy is a range of its bytes.
+	res, body = noRedirect(t, http.MethodGet, url, "Accept-Encoding", "gzip", "Range", "bytes=0-9")
+	if res.StatusCode != http.StatusPartialContent || !bytes.Equal(body, gz.Bytes()[:10]) {
+		t.Errorf("range of the gzip copy: %d %x", res.StatusCode, body)
+	}
+}

@@ -34,6 +34,10 @@ type authState struct {
 	accounts  layers.Accounts // nil: nobody can log in
 	anonymous *principal
 	table     map[string]access
+	// creds remembers verified tokens and sessions (tokencache.go).
+	creds *credCache
+	// throttle counts failed logins and locks guessers out (loginthrottle.go).
+	throttle *loginThrottle
 
 	// dummyHash is checked when a login names no user, so that a wrong
 	// name takes as long as a wrong password.
@@ -105,6 +109,11 @@ func (s *Server) initAuth() {
 	a := &authState{accounts: s.opts.Accounts, table: accessTable()}
 	if a.accounts == nil {
 		a.accounts, _ = s.store.(layers.Accounts)
+	}
+	a.creds = newCredCache(CredentialCacheTTL)
+	a.throttle = newLoginThrottle()
+	if a.accounts != nil {
+		a.accounts = cachedAccounts{Accounts: a.accounts, creds: a.creds}
 	}
 	a.anonymous = &principal{via: "anonymous", roles: []layers.Role{}, perms: []layers.Permission{}}
 	switch role := strings.TrimSpace(s.opts.AnonymousRole); role {
@@ -231,7 +240,11 @@ func (s *Server) authenticate(c echo.Context) (*principal, error) {
 		if acc == nil {
 			return nil, layers.Errorf(layers.Unauthorized, op, "this server keeps no user accounts, so it accepts no API tokens; leave the Authorization header out")
 		}
-		tok, err := acc.TokenByHash(ctx, layers.SecretHash(secret))
+		hash := layers.SecretHash(secret)
+		if u, ok := s.auth.creds.get(tokenKey(hash), time.Now()); ok {
+			return userPrincipal(u, "token"), nil
+		}
+		tok, err := acc.TokenByHash(ctx, hash)
 		if layers.IsKind(err, layers.NotFound) {
 			return nil, layers.Errorf(layers.Unauthorized, op, "the API token is not valid (mistyped or revoked); ask an administrator for a new one")
 		}
@@ -245,6 +258,7 @@ func (s *Server) authenticate(c echo.Context) (*principal, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.auth.creds.put(tokenKey(hash), u, tok.ExpiresAt, time.Now())
 		return userPrincipal(u, "token"), nil
 	}
 	ck, err := r.Cookie(sessionCookie)
@@ -252,6 +266,11 @@ func (s *Server) authenticate(c echo.Context) (*principal, error) {
 		return s.auth.anonymous, nil
 	}
 	hash := layers.SecretHash(ck.Value)
+	if u, ok := s.auth.creds.get(sessionKey(hash), time.Now()); ok {
+		p := userPrincipal(u, "session")
+		p.session = hash
+		return p, nil
+	}
 	sess, err := acc.SessionByHash(ctx, hash)
 	if err != nil && !layers.IsKind(err, layers.NotFound) {
 		return nil, err
@@ -259,6 +278,7 @@ func (s *Server) authenticate(c echo.Context) (*principal, error) {
 	if err == nil && !sess.Expired(time.Now()) {
 		u, err := s.activeUser(ctx, sess.UserID)
 		if err == nil {
+			s.auth.creds.put(sessionKey(hash), u, sess.ExpiresAt, time.Now())
 			p := userPrincipal(u, "session")
 			p.session = hash
 			return p, nil

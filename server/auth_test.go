@@ -280,8 +280,14 @@ func matrixRequests() map[string]matrixRequest {
 		"setImportOptions": func(f *authFixture, _ string) (string, string, string, []byte) {
 			return http.MethodPut, "/api/imports/" + f.importID + "-none/options", mediaJSON, []byte(`{}`)
 		},
+		"getImportFeatures": func(f *authFixture, _ string) (string, string, string, []byte) {
+			return http.MethodGet, "/api/imports/" + f.importID + "/features?limit=5", "", nil
+		},
 		"publishImport": func(f *authFixture, _ string) (string, string, string, []byte) {
 			return http.MethodPost, "/api/imports/" + f.importID + "/publish", "", nil
+		},
+		"deleteImport": func(f *authFixture, _ string) (string, string, string, []byte) {
+			return http.MethodDelete, "/api/imports/" + f.importID + "-none", "", nil
 		},
 		"rollbackLayer": send(http.MethodPost, "/api/layers/shelters/rollback", "", ""),
 		"getRules":      get("/api/rules"),
@@ -310,6 +316,7 @@ func matrixRequests() map[string]matrixRequest {
 		"getAccess":            get("/api/access"),
 		"postAccess":           send(http.MethodPost, "/api/access", mediaJSON, `{}`),
 		"postSites":            send(http.MethodPost, "/api/sites", mediaJSON, `{"model":"mclp","p":1}`),
+		"postEvacuation":       send(http.MethodPost, "/api/evacuation", mediaJSON, `{"hazard":"flood"}`),
 		"login": func(f *authFixture, who string) (string, string, string, []byte) {
 			name := f.users[layers.RoleViewer].Name
 			if who != "anonymous" {
@@ -335,6 +342,9 @@ func matrixRequests() map[string]matrixRequest {
 		},
 		"deleteUserToken": func(f *authFixture, _ string) (string, string, string, []byte) {
 			return http.MethodDelete, fmt.Sprintf("/api/users/%d/tokens/999999", f.users[layers.RoleAuditor].ID), "", nil
+		},
+		"unlockUserLogin": func(f *authFixture, _ string) (string, string, string, []byte) {
+			return http.MethodDelete, fmt.Sprintf("/api/users/%d/login-lock", f.users[layers.RoleAuditor].ID), "", nil
 		},
 		"getAudit":     get("/api/audit?limit=5"),
 		"getHealth":    get("/healthz"),
@@ -366,14 +376,18 @@ func expectedAccess() map[string][]string {
 		"getImports": {"census_uploader", "data_steward", "admin"}, "getImport": {"census_uploader", "data_steward", "admin"},
 		"publishImport": {"data_steward", "admin"}, "rollbackLayer": {"data_steward", "admin"},
 
+		"getImportFeatures": {"census_uploader", "data_steward", "admin"},
+		"deleteImport":      {"census_uploader", "data_steward", "admin"},
+
 		"postMatrix":   {"planner", "admin"},
 		"replaceRules": {"admin"},
 		"getUsers":     {"admin"}, "createUser": {"admin"}, "updateUser": {"admin"},
-		"getUserTokens": {"admin"}, "createUserToken": {"admin"}, "deleteUserToken": {"admin"},
+		"getUserTokens": {"admin"}, "createUserToken": {"admin"}, "deleteUserToken": {"admin"}, "unlockUserLogin": {"admin"},
 		"getAudit": {"auditor", "admin"},
 
 		"getIndicators": all, "postIndicatorsWhatIf": {"planner", "admin"}, "getGaps": {"planner", "admin"}, "postGaps": {"planner", "admin"},
 		"getGapTile": {"planner", "admin"}, "getAccess": {"planner", "admin"}, "postAccess": {"planner", "admin"}, "postSites": {"planner", "admin"},
+		"postEvacuation": {"operator", "planner", "admin"},
 	}
 }
 

@@ -44,7 +44,13 @@ func (s *Server) authDoc(r route, op map[string]any) {
 	case "login":
 		op["requestBody"] = obj(map[string]any{"name": str, "password": map[string]any{"type": "string", "format": "password"}}, "name", "password")
 		responses["200"] = map[string]any{"description": "Logged in: the session cookie is set; the body is GET /api/me's."}
+		responses["429"] = map[string]any{"description": "Too many failed logins for this account or from this address (loginthrottle.go): Retry-After says in how many seconds to try again.", "content": errRef}
 		delete(responses, "201")
+	case "unlockUserLogin":
+		params, _ := op["parameters"].([]any)
+		op["parameters"] = append(params, map[string]any{"name": "address", "in": "query", "required": false,
+			"description": "Also clear the lock of this client IP address.", "schema": str})
+		responses["200"] = map[string]any{"description": "The locks are cleared; cleared counts the failure records removed."}
 	case "logout":
 		delete(op, "requestBody")
 		responses["204"] = map[string]any{"description": "Logged out; the cookie is cleared."}

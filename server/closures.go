@@ -42,7 +42,7 @@ type closureBody struct {
 }
 
 // closuresNote tells clients what a closure is and is not.
-const closuresNote = "road closures apply to every routing query at once; they are kept in memory and do not survive a restart of the service"
+const closuresNote = "road closures apply to every routing query at once; closures_kept in GET /api/network says where they are kept: in the store they survive a restart of the service and apply on every instance sharing it within a few seconds, in memory they do neither"
 
 // createClosure serves POST /api/closures {road: ID | area: GeoJSON
 // Polygon, until?: RFC 3339 time, reason?}: closes a road, or every road
@@ -101,7 +101,7 @@ func (s *Server) deleteClosure(c echo.Context) error {
 	if err != nil || id <= 0 {
 		return layers.Errorf(layers.NotFound, "server.deleteClosure", "there is no road closure %q; closure IDs are positive whole numbers", c.Param("id"))
 	}
-	if err := s.network.DeleteClosure(id); err != nil {
+	if err := s.network.DeleteClosure(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -112,10 +112,29 @@ func timedGet(rawURL string, limit time.Duration) (int, string, []byte, time.Dur
 	return res.StatusCode, res.Header.Get("ETag"), b, time.Since(start)
 }
 
+// tokenGet is timedGet with "Authorization: Bearer token".
+func tokenGet(rawURL, token string, limit time.Duration) (int, string, []byte, time.Duration) {
+	start := time.Now()
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		return 0, "", nil, 0
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := (&http.Client{Timeout: limit}).Do(req)
+	if err != nil {
+		return 0, "", nil, time.Since(start)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("ETag"), b, time.Since(start)
+}
+
 // TestDatabaseOutage cuts the service off its PostgreSQL (toxiproxy): /readyz turns
 // false, uncached requests get 503 within their deadline, tiles already in
-// the cache are still served, and when the database is back everything
-// answers again by itself within 15 s, with no restart.
+// the cache are still served — to the anonymous and to an API token this
+// instance verified shortly before (tokencache.go) alike —, and when the
+// database is back everything answers again by itself within 15 s, with no
+// restart.
 func TestDatabaseOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cuts a database off for several seconds")
@@ -128,6 +147,14 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	t.Cleanup(func() { store.Close() })
 	seedShelters(t, store)
+	planner, err := store.CreateUser(context.Background(), layers.User{Name: "规划科", Roles: []layers.Role{layers.RolePlanner}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := layers.IssueToken(context.Background(), store, planner.ID, "QGIS", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	const deadline = 2 * time.Second
 	srv := New(store, Options{
 		AnonymousRole: string(layers.RoleViewer), DefaultTimeout: deadline, ReadyTimeout: time.Second,
@@ -143,6 +170,9 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	if s, _, _, _ := timedGet(ts.URL+"/readyz", 10*time.Second); s != http.StatusOK {
 		t.Fatalf("readyz before the outage: %d", s)
+	}
+	if s, _, body, _ := tokenGet(tileURL, token, 10*time.Second); s != http.StatusOK || !bytes.Equal(body, tile) {
+		t.Fatalf("tile with the token before the outage: %d, %d bytes (want the %d of the anonymous)", s, len(body), len(tile))
 	}
 
 	const outage = 12 * time.Second
@@ -160,6 +190,20 @@ func TestDatabaseOutage(t *testing.T) {
 		}
 		if s, e, body, _ := timedGet(tileURL, 10*time.Second); s != http.StatusOK || e != etag || !bytes.Equal(body, tile) {
 			t.Errorf("cached tile during the outage: %d etag %s (want %s), %d bytes (want the cached %d)", s, e, etag, len(body), len(tile))
+		}
+		// Within CredentialCacheTTL of its last check, the token needs no
+		// database: the cached tile is served to it too.
+		if time.Since(cutAt) < CredentialCacheTTL-5*time.Second {
+			if s, _, body, _ := tokenGet(tileURL, token, 10*time.Second); s != http.StatusOK || !bytes.Equal(body, tile) {
+				t.Errorf("cached tile with a known token during the outage: %d, %d bytes (want 200 and the cached %d): %s", s, len(body), len(tile), body)
+			}
+		}
+		// A token this instance never verified cannot be checked: 503, not
+		// 401 (the token may well be valid) and not a pass. Once is enough.
+		if offset == 0 {
+			if s, _, body, took := tokenGet(tileURL, "never-issued", 10*time.Second); s != http.StatusServiceUnavailable || took > deadline+time.Second {
+				t.Errorf("cached tile with an unknown token during the outage: %d after %s, want 503 within %s: %s", s, took, deadline+time.Second, body)
+			}
 		}
 		if t.Failed() {
 			break

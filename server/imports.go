@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,7 +27,11 @@ type Importer interface {
 	Wait(ctx context.Context, id string) (staging.Upload, error)
 	Rerun(ctx context.Context, id string, opts pipeline.Options) (staging.Upload, error)
 	Publish(ctx context.Context, id string) (staging.Upload, error)
+	// Delete discards an upload that was never published.
+	Delete(ctx context.Context, id string) (staging.Upload, error)
 	Rollback(ctx context.Context, layer, toImport string) (staging.Rollback, error)
+	// StagedFeatures reads an upload's staged features (imports_staged.go).
+	StagedFeatures(id string, fn func(layers.Feature) error) error
 }
 
 // maxFormField bounds one non-file field of an upload form (the mapping
@@ -43,8 +48,8 @@ func (s *Server) importer() (Importer, error) {
 }
 
 // createImport serves POST /api/imports: a multipart/form-data upload whose
-// file parts (one zip, or the loose .shp/.shx/.dbf/.prj/.cpg, a .geojson or
-// a .csv) are streamed to disk as they arrive, never held in memory, and
+// file parts (one zip, or the loose .shp/.shx/.dbf/.prj/.cpg, a .geojson,
+// a .csv or a .gpkg) are streamed to disk as they arrive, never held in memory, and
 // whose other fields are the options: layer (a layer or built-in kind) or
 // new_layer and title, crs, encoding, gcj02, mapping (a JSON object target
 // field → source column), dataset. The pipeline then runs in the
@@ -92,10 +97,12 @@ func (s *Server) createImport(c echo.Context) error {
 		}
 	}
 	committed = true
+	started := time.Now()
 	u, err := rcv.Commit(c.Request().Context(), opts)
 	if err != nil {
 		return err
 	}
+	s.metrics.watchImport(imp, u, started) // metrics_imports.go
 	status := http.StatusAccepted
 	if u.Duplicate {
 		status = http.StatusOK
@@ -218,6 +225,29 @@ func (s *Server) setImportOptions(c echo.Context) error {
 		return err
 	}
 	return s.answerUpload(c, imp, u, http.StatusAccepted)
+}
+
+// deleteImport serves DELETE /api/imports/{id}: an upload that was never
+// published is discarded with its stored file (204). A published one is
+// kept for rollback, and one still processing must finish first (409).
+func (s *Server) deleteImport(c echo.Context) error {
+	imp, err := s.importer()
+	if err != nil {
+		return err
+	}
+	if _, err := imp.Delete(c.Request().Context(), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// actionImportDelete is the audit action of deleteImport.
+const actionImportDelete = "import.delete"
+
+// auditImportDelete records who discarded which upload.
+func auditImportDelete(s *Server, c echo.Context, herr error) {
+	outcome, d := outcomeOf(c, herr)
+	s.audit(c, layers.AuditEvent{Action: actionImportDelete, Target: c.Param("id"), Outcome: outcome, Detail: detail(d)})
 }
 
 // publishImport serves POST /api/imports/{id}/publish: the staged features

@@ -31,6 +31,13 @@ func importsDoc(r route, op map[string]any) {
 		op["parameters"] = append(op["parameters"].([]any), wait)
 	case "getImport":
 		op["parameters"] = append(op["parameters"].([]any), wait)
+	case "getImportFeatures":
+		op["parameters"] = append(op["parameters"].([]any),
+			map[string]any{"name": "bbox", "in": "query", "required": false, "schema": str, "example": "121.1,31.8,121.5,32.1",
+				"description": "Only the staged features whose box meets minLon,minLat,maxLon,maxLat (WGS84)."},
+			map[string]any{"name": "limit", "in": "query", "required": false,
+				"schema":      map[string]any{"type": "integer", "minimum": 1, "maximum": stagedMaxLimit, "default": stagedDefaultLimit},
+				"description": "The most features returned; numberMatched counts them all."})
 	case "publishImport":
 		delete(op, "requestBody")
 	case "rollbackLayer":

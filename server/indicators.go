@@ -34,19 +34,22 @@ func (b editsBody) edits() *analysis.Edits {
 // editsHelp describes the what-if members for error messages.
 const editsHelp = `what-if members: "added": [{"layer": "fire_stations"|"shelters", "point": [lon, lat], "properties": {…}}], "removed": [{"layer": …, "id": N}], "closed": [{"layer": …, "id": N}]`
 
-// indicators serves GET /api/indicators[?unit=district|street|town]: each
+// indicators serves GET /api/indicators[?unit=district|street|town][&closures=operator|hazard|all]: each
 // indicator of the plan (#13 per-capita shelter area and its hazard-aware
 // variant, #15 fire coverage by area, by population and congested, #17
 // warning coverage, #12 relief reach) for the district and every street and
 // town, with the fire stations' first-due districts, the rules used, the
-// layer versions read and when it was computed.
+// layer versions read and when it was computed. closures makes the fire
+// coverage keep off closed roads: the operators' closures in force, the
+// roads in hazard zones in force, or both — named in the answer.
 func (s *Server) indicators(c echo.Context) error {
 	q := c.QueryParams()
-	if err := onlyParams(q, []string{"unit"}); err != nil {
+	if err := onlyParams(q, []string{"unit", "closures"}); err != nil {
 		return err
 	}
 	unit, _ := param(q, "unit")
-	ans, err := s.analysis.Indicators(c.Request().Context(), analysis.IndicatorsRequest{Level: strings.TrimSpace(unit)})
+	closures, _ := param(q, "closures")
+	ans, err := s.analysis.Indicators(c.Request().Context(), analysis.IndicatorsRequest{Level: strings.TrimSpace(unit), Closures: strings.TrimSpace(closures)})
 	if err != nil {
 		return err
 	}
@@ -55,7 +58,8 @@ func (s *Server) indicators(c echo.Context) error {
 
 // whatIfBody is the body of POST /api/indicators/whatif.
 type whatIfBody struct {
-	Unit string `json:"unit"`
+	Unit     string `json:"unit"`
+	Closures string `json:"closures"`
 	editsBody
 }
 
@@ -70,9 +74,9 @@ func (s *Server) indicatorsWhatIf(c echo.Context) error {
 	}
 	var in whatIfBody
 	if err := decodeStrictFields(body, &in); err != nil {
-		return layers.Wrap(err, layers.Invalid, op, `the body must be a JSON object with optional "unit" and `+editsHelp+": "+bodyProblem(err))
+		return layers.Wrap(err, layers.Invalid, op, `the body must be a JSON object with optional "unit", "closures" and `+editsHelp+": "+bodyProblem(err))
 	}
-	ans, err := s.analysis.Indicators(c.Request().Context(), analysis.IndicatorsRequest{Level: strings.TrimSpace(in.Unit), Edits: in.edits()})
+	ans, err := s.analysis.Indicators(c.Request().Context(), analysis.IndicatorsRequest{Level: strings.TrimSpace(in.Unit), Closures: strings.TrimSpace(in.Closures), Edits: in.edits()})
 	if err != nil {
 		return err
 	}

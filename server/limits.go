@@ -29,7 +29,7 @@ func routeTimeout(id string) (time.Duration, bool) {
 		return 5 * time.Minute, true
 	case "setImportOptions":
 		return 2 * time.Minute, true
-	case "getIndicators", "postIndicatorsWhatIf", "getGaps", "postGaps", "getAccess", "postAccess", "postSites":
+	case "getIndicators", "postIndicatorsWhatIf", "getGaps", "postGaps", "getAccess", "postAccess", "postSites", "postEvacuation":
 		// Planning analyses over every census unit and facility.
 		return 2 * time.Minute, true
 	case "createFeatures", "postMatrix", "getIsochrone":

@@ -61,6 +61,14 @@ func (s *Server) login(c echo.Context) error {
 	if in.Name == "" || in.Password == "" {
 		return layers.Errorf(layers.Invalid, op, `send the user name and the password as {"name": …, "password": …}`)
 	}
+	// loginthrottle.go: a locked client is refused before any password work.
+	addr := remoteHost(c.Request())
+	if lock, locked := s.auth.throttle.check(in.Name, addr); locked {
+		s.audit(c, layers.AuditEvent{Actor: auditName(in.Name), Action: layers.ActionLogin, Outcome: layers.OutcomeDenied,
+			Detail: detail(map[string]any{"reason": "too many failed logins", "lock": lock.scope, "address": addr,
+				"locked_until": lock.until.UTC().Format(time.RFC3339)})})
+		return loginRefused(c, lock, s.auth.throttle.clock())
+	}
 	ctx := c.Request().Context()
 	u, hash, err := acc.Credentials(ctx, in.Name)
 	reason := ""
@@ -85,14 +93,21 @@ func (s *Server) login(c echo.Context) error {
 		}
 	}
 	if reason != "" {
+		d := map[string]any{"reason": reason}
+		if reason != "account disabled" { // only a right password reaches that answer
+			if locked := s.auth.throttle.fail(in.Name, addr); locked > 0 {
+				d["locked_for_s"] = int(locked / time.Second)
+			}
+		}
 		s.audit(c, layers.AuditEvent{Actor: auditName(in.Name), Action: layers.ActionLogin, Outcome: layers.OutcomeFailure,
-			Detail: detail(map[string]any{"reason": reason})})
+			Detail: detail(d)})
 		if reason == "account disabled" {
 			return layers.Errorf(layers.Unauthorized, op, "the account %q is disabled; ask an administrator to enable it", u.Name)
 		}
 		return layers.Errorf(layers.Unauthorized, op, "the name or the password is wrong; check both and try again")
 	}
 
+	s.auth.throttle.succeed(in.Name, addr)
 	secret, err := layers.NewSecret("")
 	if err != nil {
 		return err

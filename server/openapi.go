@@ -108,6 +108,8 @@ func (s *Server) operation(r route) map[string]any {
 	routingDoc(r, op) // routedoc.go: the routing endpoints' parameters and bodies
 	importsDoc(r, op) // importsdoc.go: the upload form and options of the import routes
 	s.authDoc(r, op)  // authdoc.go: permissions, 401/403, the account routes' bodies
+
+	evacuationDoc(r, op) // evacuation.go: the evacuation's body
 	return op
 }
 

@@ -66,9 +66,13 @@ func accessTable() map[string]access {
 		"getImport":        imports,
 		"setImportOptions": {anyOf: []layers.Permission{layers.PermUpload}, audit: auditImportOptions},
 		"publishImport":    {anyOf: []layers.Permission{layers.PermPublish}, check: checkNotOwnImport, audit: auditPublish},
+		"deleteImport":     {anyOf: []layers.Permission{layers.PermUpload, layers.PermPublish}, audit: auditImportDelete},
 		"rollbackLayer":    {anyOf: []layers.Permission{layers.PermRollback}, check: checkNotOwnImport, audit: auditRollback},
 		"getRules":         read,
 		"replaceRules":     need(layers.PermManageRules),
+
+		// Whoever may read an upload's report may see its staged features.
+		"getImportFeatures": imports,
 
 		// Tiles.
 		"getTilesets": read,
@@ -96,6 +100,9 @@ func accessTable() map[string]access {
 		"getAccess":            need(layers.PermAnalyse),
 		"postAccess":           need(layers.PermAnalyse),
 		"postSites":            need(layers.PermAnalyse),
+		// An evacuation plan is asked in the command hall during an event
+		// as much as in planning: the duty operator may ask it too.
+		"postEvacuation": need(layers.PermAnalyse, layers.PermEditFeatures),
 
 		// Accounts and audit (the handlers audit themselves).
 		"login":           public,
@@ -107,6 +114,7 @@ func accessTable() map[string]access {
 		"getUserTokens":   admin,
 		"createUserToken": admin,
 		"deleteUserToken": admin,
+		"unlockUserLogin": admin,
 		"getAudit":        need(layers.PermReadAudit),
 	}
 }

@@ -54,7 +54,7 @@ func routingDoc(r route, op map[string]any) {
 			q("quantity", "Stockpiles: at least this much of item (default 1).", false, map[string]any{"type": "number", "exclusiveMinimum": 0}),
 			q("include_full", "Shelters: also closed and full ones.", false, map[string]any{"type": "boolean", "default": false}),
 		}, common...)
-		responses["200"] = ok(mediaJSON, "results (quickest first: id, name, properties, eta_s, distance_m, geometry, origin_in_hazard, destination_in_hazard), candidates, excluded, applied.")
+		responses["200"] = ok(mediaJSON, "results (quickest first: id, name, properties, eta_s, distance_m, geometry, origin_in_hazard, destination_in_hazard), candidates, excluded, applied, method (precomputed: read from per-facility trees; search: searched from the point, as with closures or avoided zones) and method_reason.")
 	case "getIsochrone":
 		op["parameters"] = append([]any{
 			q("at", "Origins: LON,LAT or LON,LAT;LON,LAT;… (at most 50).", true, str),

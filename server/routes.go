@@ -44,7 +44,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/imports", "getImports", "The uploads, newest first", s.listImports},
 		{http.MethodGet, "/api/imports/:id", "getImport", "One upload: state, progress, and the report with a decoded preview", s.getImport},
 		{http.MethodPut, "/api/imports/:id/options", "setImportOptions", "Change encoding, CRS, mapping… and run the import again from the stored file", s.setImportOptions},
+		{http.MethodGet, "/api/imports/:id/features", "getImportFeatures", "The staged (unpublished) features of an upload as GeoJSON, to draw over the published layer (imports_staged.go)", s.importFeatures},
 		{http.MethodPost, "/api/imports/:id/publish", "publishImport", "Publish the staged features: one atomic replace of the layer", s.publishImport},
+		{http.MethodDelete, "/api/imports/:id", "deleteImport", "Discard an upload that was never published, with its stored file", s.deleteImport},
 		{http.MethodPost, "/api/layers/:layer/rollback", "rollbackLayer", "Put back the content before the latest import (or ?to_import=ID) as a new version", s.rollbackLayer},
 		{http.MethodGet, "/api/rules", "getRules", "The current version of the rules table (standards' values)", s.rules},
 
@@ -67,7 +69,7 @@ func (s *Server) routes() []route {
 		// The plan's indicators, their gaps, shelter accessibility and site
 		// suggestions (indicators.go, gaps.go, access.go, sites.go); the
 		// POSTs take what-if edits (added, removed, closed facilities).
-		{http.MethodGet, "/api/indicators", "getIndicators", "The plan's indicators (#13 shelter area per urban resident, #15 fire coverage, #17 warning coverage, #12 relief reach) for the district and every street and town (unit=district|street|town), with rules used and layer versions", s.indicators},
+		{http.MethodGet, "/api/indicators", "getIndicators", "The plan's indicators (#13 shelter area per urban resident, #15 fire coverage, #17 warning coverage, #12 relief reach) for the district and every street and town (unit=district|street|town; closures=operator|hazard|all: fire coverage keeping off closed roads), with rules used and layer versions", s.indicators},
 		{http.MethodPost, "/api/indicators/whatif", "postIndicatorsWhatIf", "The indicators with fire stations and shelters added, removed or closed in memory; nothing is stored", s.indicatorsWhatIf},
 		{http.MethodGet, "/api/gaps", "getGaps", "Where an indicator falls short (indicator=fire|shelter|warning): ranked uncovered areas, units below target, overloaded shelters; format=json|geojson|csv", s.gaps},
 		{http.MethodPost, "/api/gaps", "postGaps", "The gaps with what-if edits", s.gapsWhatIf},
@@ -75,6 +77,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/access", "getAccess", "2SFCA shelter area within walking reach per resident, per census unit and shelter; decay=binary|e2sfca-step|gaussian|gaussian-catchment", s.access},
 		{http.MethodPost, "/api/access", "postAccess", "The accessibility with what-if edits", s.accessWhatIf},
 		{http.MethodPost, "/api/sites", "postSites", "Suggested sites for new fire stations or shelters (model lscp|mclp|pmedian, p, radius, candidates, fixed), exact or heuristic with its gap", s.sites},
+		{http.MethodPost, "/api/evacuation", "postEvacuation", "The people inside hazard zones (zones=IDs, hazard=type) assigned to open shelters outside them by walking or drive time within capacity (exact min-cost flow): who goes where, unplaced and why, overfilled shelters; what-if shelters", s.evacuation},
 
 		// Accounts, the rules table's changes and the audit log (login.go,
 		// users.go, rules_write.go, audit.go); who may call what is in
@@ -88,6 +91,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/users/:id/tokens", "getUserTokens", "A user's API tokens (never their secrets)", s.listTokens},
 		{http.MethodPost, "/api/users/:id/tokens", "createUserToken", "Issue an API token; its secret is in this answer only", s.createToken},
 		{http.MethodDelete, "/api/users/:id/tokens/:tokenId", "deleteUserToken", "Revoke an API token", s.deleteToken},
+		{http.MethodDelete, "/api/users/:id/login-lock", "unlockUserLogin", "Clear a user's failed-login locks on this instance (and, with ?address=, that address's)", s.unlockLogin},
 		{http.MethodPut, "/api/rules", "replaceRules", "Replace the rules table as its next version, with a note saying why", s.replaceRules},
 		{http.MethodGet, "/api/audit", "getAudit", "The audit log, newest first, filtered by actor, action, target, outcome and time", s.auditLog},
 

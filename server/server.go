@@ -104,6 +104,7 @@ type Server struct {
 	network *network.Service
 	auth    *authState // auth.go
 	limiter *limiter   // ratelimit.go; nil: no rate limit
+	metrics *metrics   // metrics.go
 
 	// analysis and the gap overlays drawn as tiles (gaps.go).
 	analysis    *analysis.Service
@@ -140,12 +141,17 @@ func New(store layers.Store, opts Options) *Server {
 	}
 	s.network = opts.Network
 	if s.network == nil {
-		s.network = network.New(s.store, network.Options{}) // the visible store (visibility.go)
+		// The visible store (visibility.go) hides the store's closure
+		// keeping, so it is passed on its own.
+		cs, _ := store.(layers.ClosureStore)
+		s.network = network.New(s.store, network.Options{Closures: cs}) // the visible store (visibility.go)
 	}
 	s.analysis = opts.Analysis
 	if s.analysis == nil {
 		s.analysis = analysis.New(s.store, s.network, analysis.Options{})
 	}
+	s.metrics = newMetrics(s, store)
+	s.opts.Imports = s.metrics.importer(s.opts.Imports) // times publishes (metrics_imports.go)
 	s.echo = s.newEcho()
 	return s
 }
@@ -160,12 +166,13 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(stripTrailingSlash)
-	e.Use(s.requestID, s.accessLog, s.recoverPanic, s.rateLimited, saneInput,
+	e.Use(s.requestID, s.measure, s.accessLog, s.recoverPanic, s.rateLimited, saneInput,
 		// GeoJSON shrinks about tenfold; small answers are not worth it.
 		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 2048, Skipper: compressed}))
 	for _, r := range s.routes() {
 		r.Handler = s.guarded(r)                    // auth.go: authenticate, authorize, audit
 		r.Handler = s.withDeadline(r.ID, r.Handler) // limits.go
+		s.metrics.name(r.Method, r.Path, r.ID)      // metrics.go
 		e.Add(r.Method, r.Path, r.Handler)
 		if r.Method == http.MethodGet {
 			// HEAD answers like GET without the body (net/http drops it),

@@ -49,10 +49,20 @@ type tileService struct {
 	cached  *tiles.Cached
 	encoder string
 	memo    *layerMemo // outage.go
+	// catalog looks up the layers of a tile request: the visible store
+	// over tiles.FreshCatalog, so that concurrent tile requests share their
+	// catalog reads yet never see a catalog older than themselves.
+	catalog layers.Store
+	// snapshot: src reads a layer's version in the same snapshot as the
+	// tile's features (snapshotSource).
+	snapshot bool
 	// labelSrc makes the basemap's label points (basemap.go); labels is
 	// its own small cache, nil when caching is off.
 	labelSrc *tiles.Labels
 	labels   *tiles.Cached
+	// cache and labelCache are the caches behind cached and labels, read
+	// by the metrics (metrics_collectors.go); nil when caching is off.
+	cache, labelCache *tiles.Cache
 }
 
 func newTileService(store layers.Store, opts Options) *tileService {
@@ -61,28 +71,49 @@ func newTileService(store layers.Store, opts Options) *tileService {
 		src = tiles.NewEncoder(store, tiles.DefaultTolerance)
 	}
 	ts := &tileService{src: src, encoder: fmt.Sprintf("%T/%s", src, tileRevision), memo: newLayerMemo()}
+	ts.catalog = Visible(tiles.FreshCatalog(store))
+	if ss, ok := src.(snapshotSource); ok {
+		ts.snapshot = ss.VersionInSnapshot()
+	}
 	budget := opts.TileCacheBytes
 	if budget == 0 {
 		budget = DefaultTileCacheBytes
 	}
 	if budget > 0 {
-		ts.cached = tiles.NewCached(src, tiles.NewCache(budget), tiles.StoreVersions(store))
+		ts.cache = tiles.NewCache(budget)
+		ts.cached = tiles.NewCached(src, ts.cache, tiles.StoreVersions(store))
 	}
 	ts.labelSrc = tiles.NewLabels(store)
 	if budget > 0 {
-		ts.labels = tiles.NewCached(ts.labelSrc, tiles.NewCache(max(budget/16, 1<<20)),
+		ts.labelCache = tiles.NewCache(max(budget/16, 1<<20))
+		ts.labels = tiles.NewCached(ts.labelSrc, ts.labelCache,
 			func(ctx context.Context, _ string) (int64, error) { return ts.labelSrc.Version(ctx) })
 	}
 	return ts
 }
 
+// snapshotSource is a tile source whose TileInfo.Version is read in the
+// same snapshot as the tile's features (sql.Tiles), so that a tile
+// reporting the version its ETag names is of that version.
+type snapshotSource interface {
+	VersionInSnapshot() bool
+}
+
 // tile returns one layer's tile, from the cache when there is one; version
 // is the layer's version the caller read.
 func (ts *tileService) tile(ctx context.Context, r layers.TileRequest, version int64) ([]byte, layers.TileInfo, error) {
+	data, info, _, err := ts.tileHit(ctx, r, version)
+	return data, info, err
+}
+
+// tileHit is tile that also says whether the tile is the cache's entry of
+// that version.
+func (ts *tileService) tileHit(ctx context.Context, r layers.TileRequest, version int64) ([]byte, layers.TileInfo, bool, error) {
 	if ts.cached != nil {
-		return ts.cached.TileAt(ctx, r, version)
+		return ts.cached.TileAtHit(ctx, r, version)
 	}
-	return ts.src.Tile(ctx, r)
+	data, info, err := ts.src.Tile(ctx, r)
+	return data, info, false, err
 }
 
 // labelTile returns the basemap's labels tile made from label version v.
@@ -137,14 +168,19 @@ func (s *Server) tile(c echo.Context) error {
 		body              []byte
 		features, dropped int
 		thinned           []string
+		missed            bool // a tile may be of another version than its ETag names
 	)
 	for i, name := range names {
 		lr := r
 		lr.Layer = name
-		data, info, err := s.tiles.tile(ctx, lr, versions[i].Version)
+		data, info, hit, err := s.tiles.tileHit(ctx, lr, versions[i].Version)
 		if err != nil {
 			return err
 		}
+		// A tile is of the version read before when it is the cache's entry
+		// of that version, or when the source reads the version with the
+		// features (snapshotSource) and reports that one.
+		missed = missed || !(hit || (s.tiles.snapshot && info.Version == versions[i].Version))
 		if len(names) == 1 {
 			body = data // shared with the cache: never written to
 		} else {
@@ -156,15 +192,22 @@ func (s *Server) tile(c echo.Context) error {
 		dropped += info.Dropped
 		if info.Dropped > 0 {
 			thinned = append(thinned, fmt.Sprintf("%s;step=%d;dropped=%d", name, info.Step, info.Dropped))
+		}
+		if info.Dropped > 0 && !hit {
+			// Logged when the tile is made, not again on every cache hit.
 			loggerOf(c).Info("tile over its caps", "layer", name, "z", r.Z, "x", r.X, "y", r.Y,
 				"candidates", info.Candidates, "features", info.Features, "dropped", info.Dropped, "step", info.Step, "bytes", info.Bytes)
 		}
 	}
-	if retry, err := s.tileRace(c, versions); err != nil || retry {
-		if err != nil {
-			return err
+	// Tiles of the versions read before match the ETag as they are; only
+	// another tile may show a publish that landed meanwhile.
+	if missed {
+		if retry, err := s.tileRace(c, versions); err != nil || retry {
+			if err != nil {
+				return err
+			}
+			return s.tile(c) // a publish landed while encoding (consistent.go)
 		}
-		return s.tile(c) // a publish landed while encoding (consistent.go)
 	}
 	h.Set(HeaderTileFeatures, strconv.Itoa(features))
 	h.Set(HeaderTileDropped, strconv.Itoa(dropped))
@@ -257,7 +300,7 @@ func (s *Server) tileCatalog(c echo.Context) error {
 // tileLayer reads a layer's catalog entry for a tile request; NotFound
 // names it and says where the layers are listed.
 func (s *Server) tileLayer(c echo.Context, name string) (layers.Layer, error) {
-	l, err := s.store.Layer(c.Request().Context(), name)
+	l, err := s.tiles.catalog.Layer(c.Request().Context(), name)
 	switch {
 	case err == nil:
 		s.tiles.memo.remember(l)

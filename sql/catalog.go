@@ -87,15 +87,6 @@ func (s *Store) CreateLayer(ctx context.Context, l layers.Layer) (layers.Layer, 
 	if err != nil {
 		return layers.Layer{}, layers.Wrap(err, layers.Internal, op, "")
 	}
-	td := newTableData(l)
-	create, err := render(s.tmpl, "create_table.sql.tmpl", td)
-	if err != nil {
-		return layers.Layer{}, layers.Wrap(err, layers.Internal, op, "")
-	}
-	index, err := render(s.tmpl, "create_index.sql.tmpl", td)
-	if err != nil {
-		return layers.Layer{}, layers.Wrap(err, layers.Internal, op, "")
-	}
 	var updated time.Time
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, s.q.LayerInsert, l.Name, string(l.Kind), l.Title, l.Description, schema, l.Sensitive).Scan(&updated)
@@ -105,10 +96,10 @@ func (s *Store) CreateLayer(ctx context.Context, l layers.Layer) (layers.Layer, 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, create); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, index); err != nil {
+		// The table is made by a function owned by the schema's owner, from
+		// the catalog row just inserted: the service role itself may not
+		// create tables (migrations/0003_layer_tables.sql).
+		if _, err := tx.Exec(ctx, s.q.LayerTableCreate, l.Name); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, s.q.VersionInsert, l.Name, int64(1), "layer created", 0, 0, 0, false)

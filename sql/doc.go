@@ -7,7 +7,9 @@
 // embedded text templates under templates/, whose identifiers come only from
 // the layer catalog (quoted with pgx.Identifier.Sanitize) and whose values are
 // always bind parameters. Schema changes are forward-only migrations under
-// migrations/, applied when the store opens.
+// migrations/, applied when the store opens — or beforehand by Migrate as
+// the schema's owner role, when the service connects as a role that may
+// change rows but not the schema (privileges.go).
 //
 // Every table is created in the first schema of the connection's search_path,
 // so one database can hold several independent stores (the tests use one

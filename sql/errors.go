@@ -66,6 +66,8 @@ func pgError(err error, pe *pgconn.PgError, op string) error {
 		return layers.Wrap(err, layers.Unavailable, op, "the database is out of resources; tell the administrator")
 	case code == "22021", code == "22P05": // character_not_in_repertoire, untranslatable_character
 		return layers.Wrap(err, layers.Invalid, op, "the text contains a NUL character or bytes that are not UTF-8; remove them and send it again")
+	case code == "42501": // insufficient_privilege: a grant the service role lacks
+		return layers.Wrap(err, layers.Internal, op, "the service's database role lacks a privilege ("+pe.Message+"); the administrator should run `onemap migrate -service-role ROLE` with the owner role's URL (docs/operations.md)")
 	case code == "22003": // numeric_value_out_of_range
 		return layers.Wrap(err, layers.Invalid, op, "a number is out of the range the database can store")
 	case (code == "XX000" || code == "22023") && isGeometryMessage(pe.Message):

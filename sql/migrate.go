@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,6 +78,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if schema == nil {
 		return layers.Errorf(layers.Invalid, op, "no schema of the search_path exists; create the schema first or fix search_path in the database URL")
 	}
+	if ok, err := s.current(ctx, ms); err != nil || ok {
+		return needOwner(err, op)
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, s.q.MigrateLock); err != nil {
 			return dbError(err, op)
@@ -84,17 +88,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, s.q.MigrationsTable); err != nil {
 			return dbError(err, op)
 		}
-		rows, err := tx.Query(ctx, s.q.MigrationsApplied)
+		done, err := s.applied(ctx, tx)
 		if err != nil {
 			return dbError(err, op)
-		}
-		applied, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-		if err != nil {
-			return dbError(err, op)
-		}
-		done := map[int]bool{}
-		for _, v := range applied {
-			done[int(v)] = true
 		}
 		for _, m := range ms {
 			if done[m.version] {
@@ -119,7 +115,53 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, s.q.RulesSeed, "defaults from the national standards and the district plan", rules); err != nil {
 			return dbError(err, op)
 		}
-		return nil
+		return s.writeTileColumns(ctx, tx)
 	})
-	return dbError(err, op)
+	return needOwner(err, op)
+}
+
+// current reports whether the schema needs nothing from migrate: every
+// embedded migration applied, the rules seeded and the tile-column list as
+// this program writes it. Then Open takes no lock and issues no DDL, so a
+// service role without DDL rights opens a schema its owner has migrated.
+func (s *Store) current(ctx context.Context, ms []migration) (bool, error) {
+	var exists bool
+	if err := s.pool.QueryRow(ctx, s.q.MigrationsExist).Scan(&exists); err != nil || !exists {
+		return false, err
+	}
+	done, err := s.applied(ctx, s.pool)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if !done[m.version] {
+			return false, nil
+		}
+	}
+	var seeded bool
+	if err := s.pool.QueryRow(ctx, s.q.RulesExist).Scan(&seeded); err != nil || !seeded {
+		return false, err
+	}
+	have, err := s.tileColumnList(ctx, s.pool)
+	if err != nil {
+		return false, err
+	}
+	return slices.Equal(have, wantTileColumns()), nil
+}
+
+// applied is the set of migration versions recorded in the schema.
+func (s *Store) applied(ctx context.Context, db querier) (map[int]bool, error) {
+	rows, err := db.Query(ctx, s.q.MigrationsApplied)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return nil, err
+	}
+	done := map[int]bool{}
+	for _, v := range versions {
+		done[int(v)] = true
+	}
+	return done, nil
 }

@@ -55,6 +55,24 @@ type queries struct {
 	SessionDelete   string `file:"session_delete.sql"`
 	AuditInsert     string `file:"audit_insert.sql"`
 	AuditList       string `file:"audit_list.sql"`
+
+	// Road closures (closures.go).
+	ClosureInsert  string `file:"closure_insert.sql"`
+	ClosuresActive string `file:"closures_active.sql"`
+	ClosureDelete  string `file:"closure_delete.sql"`
+
+	// Least privilege: runtime layer tables, the tile-column list the
+	// layer-table function reads, the up-to-date check and the grant step
+	// (migrate.go, tilecolumns.go, privileges.go).
+	LayerTableCreate string `file:"layer_table_create.sql"`
+	MigrationsExist  string `file:"migrations_exist.sql"`
+	RulesExist       string `file:"rules_exist.sql"`
+	TileColumnsList  string `file:"tile_columns_list.sql"`
+	TileColumnsClear string `file:"tile_columns_clear.sql"`
+	TileColumnInsert string `file:"tile_column_insert.sql"`
+	ServiceRoleCheck string `file:"service_role_check.sql"`
+	ServiceRoleSet   string `file:"service_role_set.sql"`
+	GrantService     string `file:"grant_service.sql"`
 }
 
 // loadQueries reads every statement named in queries from the embedded files

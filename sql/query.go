@@ -32,7 +32,23 @@ func (s *Store) Query(ctx context.Context, name string, q layers.Query) (layers.
 	if err != nil {
 		return layers.Result{}, layers.Wrap(err, layers.Internal, op, "")
 	}
-	rows, err := s.pool.Query(ctx, text, d.args...)
+	// The replica answers when it holds the version just read (replica.go).
+	var res layers.Result
+	ok, err := s.onReplica(ctx, name, l.Version, func(db querier) (err error) {
+		res, err = s.queryPage(ctx, db, text, d, q)
+		return err
+	})
+	if ok || err != nil {
+		return res, err
+	}
+	return s.queryPage(ctx, s.pool, text, d, q)
+}
+
+// queryPage runs the rendered features query on db and, for a page past
+// the end, the count.
+func (s *Store) queryPage(ctx context.Context, db querier, text string, d *queryData, q layers.Query) (layers.Result, error) {
+	const op = "sql.Query"
+	rows, err := db.Query(ctx, text, d.args...)
 	if err != nil {
 		return layers.Result{}, dbError(err, op)
 	}
@@ -71,7 +87,7 @@ func (s *Store) Query(ctx context.Context, name string, q layers.Query) (layers.
 		if err != nil {
 			return layers.Result{}, layers.Wrap(err, layers.Internal, op, "")
 		}
-		if err := s.pool.QueryRow(ctx, text, cd.args...).Scan(&res.Matched); err != nil {
+		if err := db.QueryRow(ctx, text, cd.args...).Scan(&res.Matched); err != nil {
 			return layers.Result{}, dbError(err, op)
 		}
 	}
@@ -89,9 +105,23 @@ func (s *Store) Feature(ctx context.Context, name string, id int64) (layers.Feat
 	if err != nil {
 		return layers.Feature{}, layers.Wrap(err, layers.Internal, op, "")
 	}
-	f, err := newFeatureScanner(l.Schema.Fields, false).scan(s.pool.QueryRow(ctx, text, id))
+	var f layers.Feature
+	ok, err := s.onReplica(ctx, name, l.Version, func(db querier) (err error) {
+		f, err = s.feature(ctx, db, text, l, id)
+		return err
+	})
+	if ok || err != nil {
+		return f, err
+	}
+	return s.feature(ctx, s.pool, text, l, id)
+}
+
+// feature reads one feature on db.
+func (s *Store) feature(ctx context.Context, db querier, text string, l layers.Layer, id int64) (layers.Feature, error) {
+	const op = "sql.Feature"
+	f, err := newFeatureScanner(l.Schema.Fields, false).scan(db.QueryRow(ctx, text, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return layers.Feature{}, layers.Errorf(layers.NotFound, op, "layer %s has no feature %d", name, id)
+		return layers.Feature{}, layers.Errorf(layers.NotFound, op, "layer %s has no feature %d", l.Name, id)
 	}
 	if err != nil {
 		return layers.Feature{}, dbError(err, op)

@@ -10,11 +10,13 @@ import (
 )
 
 // Store is the PostGIS implementation of layers.Store. It is safe for
-// concurrent use; every method takes its connection from one pool.
+// concurrent use; every method takes its connection from one pool, except
+// the feature and tile reads a read replica may answer (replica.go).
 type Store struct {
-	pool *pgxpool.Pool
-	q    queries
-	tmpl *template.Template
+	pool    *pgxpool.Pool
+	replica *replica // replica.go; nil: every read goes to pool
+	q       queries
+	tmpl    *template.Template
 }
 
 var _ layers.Store = (*Store)(nil)
@@ -23,8 +25,8 @@ var _ layers.Store = (*Store)(nil)
 // search_path parameter selects the schema the store lives in), checks that
 // PostGIS is installed and brings the schema up to date. It fails with
 // Unavailable when the database cannot be reached, so a caller can fall back
-// or retry.
-func Open(ctx context.Context, databaseURL string) (*Store, error) {
+// or retry. WithReplica adds a read replica (replica.go).
+func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
 	const op = "sql.Open"
 	q, err := loadQueries()
 	if err != nil {
@@ -55,6 +57,16 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	var oc openConfig
+	for _, o := range opts {
+		o(&oc)
+	}
+	if oc.replicaURL != "" {
+		if s.replica, err = openReplica(ctx, oc.replicaURL, q); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -68,6 +80,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases every connection; the Store must not be used afterwards.
 func (s *Store) Close() error {
+	if s.replica != nil {
+		s.replica.pool.Close()
+	}
 	s.pool.Close()
 	return nil
 }

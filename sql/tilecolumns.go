@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -72,6 +73,8 @@ func (s *Store) addTileColumns(ctx context.Context) error {
 	if err != nil {
 		return dbError(err, op)
 	}
+	// Adding columns is DDL: a service role without it gets the message
+	// that says to migrate as the owner.
 	for _, name := range names {
 		l, err := s.Layer(ctx, name)
 		if err != nil {
@@ -82,7 +85,43 @@ func (s *Store) addTileColumns(ctx context.Context) error {
 			return layers.Wrap(err, layers.Internal, op, "")
 		}
 		if _, err := s.pool.Exec(ctx, text); err != nil {
-			return dbError(err, op)
+			return needOwner(err, op)
+		}
+	}
+	return nil
+}
+
+// wantTileColumns is the generated tile columns every line and polygon table
+// gets; they do not depend on the table's geometry type or fields.
+func wantTileColumns() []tileColumn {
+	return tableData{Geometry: layers.MultiPolygonType}.TileColumns()
+}
+
+// tileColumnList reads the list onemap_create_layer_table builds tables
+// from (migrations/0003_layer_tables.sql).
+func (s *Store) tileColumnList(ctx context.Context, db querier) ([]tileColumn, error) {
+	rows, err := db.Query(ctx, s.q.TileColumnsList)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[tileColumn])
+}
+
+// writeTileColumns makes that list this program's, inside the migration
+// transaction, so that tables made through the function are the ones
+// templates/create_table.sql.tmpl describes. Unchanged lists are left alone.
+func (s *Store) writeTileColumns(ctx context.Context, tx pgx.Tx) error {
+	want := wantTileColumns()
+	have, err := s.tileColumnList(ctx, tx)
+	if err != nil || slices.Equal(have, want) {
+		return err
+	}
+	if _, err := tx.Exec(ctx, s.q.TileColumnsClear); err != nil {
+		return err
+	}
+	for i, c := range want {
+		if _, err := tx.Exec(ctx, s.q.TileColumnInsert, i+1, c.Name, c.Def); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -73,6 +73,11 @@ type TilesOption func(*Tiles)
 // comparisons. Attributes per zoom and point clustering still apply.
 func WithoutGeneralisation() TilesOption { return func(t *Tiles) { t.generalise = false } }
 
+// VersionInSnapshot reports that TileInfo.Version is read in the same
+// snapshot as the tile's features (every tile statement reads it), so the
+// server need not read the catalog again to know which version a tile is.
+func (*Tiles) VersionInSnapshot() bool { return true }
+
 // NewTiles returns the tile encoder of s.
 func NewTiles(s *Store, opts ...TilesOption) (*Tiles, error) {
 	t, err := s.tmpl.Clone()
@@ -99,6 +104,15 @@ type tileData struct {
 	Band    int
 }
 
+// MaxBytesParam is the parameter of tile_mvt_thinned that holds the byte
+// cap: the one after the others (run appends it).
+func (d tileData) MaxBytesParam() string {
+	if d.Band > 0 {
+		return "$14"
+	}
+	return "$13"
+}
+
 // BandColumn is the generated column of the band (see tilecolumns.go).
 func (d tileData) BandColumn() string { return bandColumn(d.Band) }
 
@@ -121,7 +135,7 @@ func (t *Tiles) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layers.
 		if err != nil {
 			return nil, layers.TileInfo{}, err
 		}
-		data, info, err := t.run(ctx, texts, plan, r)
+		data, info, err := t.runRouted(ctx, texts, plan, r)
 		if attempt == 1 && isStaleStatement(err) {
 			// The table no longer matches the statements rendered for it
 			// (the layer was dropped and made again outside onemap): render
@@ -136,8 +150,27 @@ func (t *Tiles) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layers.
 	}
 }
 
-// run executes the statements of one tile.
-func (t *Tiles) run(ctx context.Context, texts tileTexts, plan layers.TilePlan, r layers.TileRequest) ([]byte, layers.TileInfo, error) {
+// runRouted makes the tile on the read replica when there is one and it
+// holds the layer's version the primary names now; on the primary
+// otherwise (replica.go).
+func (t *Tiles) runRouted(ctx context.Context, texts tileTexts, plan layers.TilePlan, r layers.TileRequest) ([]byte, layers.TileInfo, error) {
+	if t.s.replica != nil {
+		l, err := t.s.layer(ctx, t.s.pool, t.s.q.LayerGet, r.Layer, tileOp)
+		if err != nil {
+			return nil, layers.TileInfo{}, err
+		}
+		data, info, ok, err := t.tileOnReplica(ctx, l.Version, func(db querier) ([]byte, layers.TileInfo, error) {
+			return t.run(ctx, db, texts, plan, r)
+		})
+		if ok || err != nil {
+			return data, info, err
+		}
+	}
+	return t.run(ctx, t.s.pool, texts, plan, r)
+}
+
+// run executes the statements of one tile on db.
+func (t *Tiles) run(ctx context.Context, db querier, texts tileTexts, plan layers.TilePlan, r layers.TileRequest) ([]byte, layers.TileInfo, error) {
 	b := r.QueryBound()
 	args := []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], r.Z, r.X, r.Y, r.Extent, r.Buffer, r.MaxFeatures, int64(1), r.Layer}
 	step := int64(1)
@@ -146,16 +179,21 @@ func (t *Tiles) run(ctx context.Context, texts tileTexts, plan layers.TilePlan, 
 		cr := r.ClusterRange(plan.ClusterCell)
 		args[0], args[1], args[2], args[3] = cr.Box.Min[0], cr.Box.Min[1], cr.Box.Max[0], cr.Box.Max[1]
 		args = append(args, plan.ClusterCell, float64(cr.CX0), float64(cr.CX1), float64(cr.CY0), float64(cr.CY1))
-		return t.thinned(ctx, texts.cluster, args, r, step)
+		return t.thinned(ctx, db, texts.cluster, args, r, step)
 	case plan.Band > 0:
 		args = append(args, plan.MinSize)
 	}
+	args = append(args, int64(r.MaxBytes)) // the last parameter (tileData.MaxBytesParam)
 	var (
 		version         *int64
 		boxes, n, drawn int64
 		data            []byte
+		// The tile drawn again at the next step when data is over the byte
+		// cap (tile_mvt's e1); NULL otherwise.
+		k1, thinned1, drawn1 *int64
+		data1                []byte
 	)
-	if err := t.s.pool.QueryRow(ctx, texts.fast, args...).Scan(&version, &boxes, &n, &drawn, &data); err != nil {
+	if err := db.QueryRow(ctx, texts.fast, args...).Scan(&version, &boxes, &n, &drawn, &data, &k1, &thinned1, &drawn1, &data1); err != nil {
 		return nil, layers.TileInfo{}, err
 	}
 	if version == nil {
@@ -169,13 +207,24 @@ func (t *Tiles) run(ctx context.Context, texts tileTexts, plan layers.TilePlan, 
 			return nonNil(data), info, nil
 		}
 		step = layers.NextTileStep(1, len(data), r.MaxBytes)
+		if k1 != nil && *k1 == step {
+			// What tile_mvt_thinned would make at step, from the rows
+			// already drawn.
+			features := min(*drawn1, int64(r.MaxFeatures))
+			info = layers.TileInfo{Version: *version, Candidates: int(n), Features: int(features),
+				Dropped: int(n - *thinned1 + *drawn1 - features), Step: step, Bytes: len(data1)}
+			if len(data1) <= r.MaxBytes || features <= 1 {
+				return nonNil(data1), info, nil
+			}
+			step = layers.NextTileStep(step, len(data1), r.MaxBytes)
+		}
 	}
-	return t.thinned(ctx, texts.thinned, args, r, step)
+	return t.thinned(ctx, db, texts.thinned, args, r, step)
 }
 
 // thinned runs a counting statement (tile_mvt_thinned or tile_clusters)
 // from step on, raising the step while the tile is over its byte cap.
-func (t *Tiles) thinned(ctx context.Context, text string, args []any, r layers.TileRequest, step int64) ([]byte, layers.TileInfo, error) {
+func (t *Tiles) thinned(ctx context.Context, db querier, text string, args []any, r layers.TileRequest, step int64) ([]byte, layers.TileInfo, error) {
 	var (
 		version *int64
 		n       int64
@@ -184,7 +233,7 @@ func (t *Tiles) thinned(ctx context.Context, text string, args []any, r layers.T
 	for {
 		args[10] = step
 		var thinned, drawn int64
-		if err := t.s.pool.QueryRow(ctx, text, args...).Scan(&version, &n, &step, &thinned, &drawn, &data); err != nil {
+		if err := db.QueryRow(ctx, text, args...).Scan(&version, &n, &step, &thinned, &drawn, &data); err != nil {
 			return nil, layers.TileInfo{}, err
 		}
 		if version == nil {

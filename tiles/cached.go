@@ -60,12 +60,21 @@ func (c *Cached) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layers
 // under the version the source reports having read, which is never older
 // than the data in it.
 func (c *Cached) TileAt(ctx context.Context, r layers.TileRequest, v int64) ([]byte, layers.TileInfo, error) {
+	data, info, _, err := c.TileAtHit(ctx, r, v)
+	return data, info, err
+}
+
+// TileAtHit is TileAt that also says whether the tile came from the cache:
+// a hit is the tile of version v exactly (the cache is keyed by the version
+// the encoder read with the data), which a caller that derived an ETag from
+// v need not check again.
+func (c *Cached) TileAtHit(ctx context.Context, r layers.TileRequest, v int64) ([]byte, layers.TileInfo, bool, error) {
 	r, err := r.Check()
 	if err != nil {
-		return nil, layers.TileInfo{}, err
+		return nil, layers.TileInfo{}, false, err
 	}
 	if data, info, ok := c.cache.Get(CacheKey{Request: r, Version: v}); ok {
-		return data, info, nil
+		return data, info, true, nil
 	}
 	type result struct {
 		data []byte
@@ -87,8 +96,8 @@ func (c *Cached) TileAt(ctx context.Context, r layers.TileRequest, v int64) ([]b
 		shared, err = encode(ctx)
 	}
 	if err != nil {
-		return nil, layers.TileInfo{}, err
+		return nil, layers.TileInfo{}, false, err
 	}
 	res := shared.(result)
-	return res.data, res.info, nil
+	return res.data, res.info, false, nil
 }

@@ -143,9 +143,18 @@ func (d *drive) census() {
 	if n := evaluate[int](t, d.ctx, `document.querySelectorAll('#census-publish').length`); n != 0 {
 		t.Error("the uploader is offered to publish")
 	}
+	// The staged features themselves, not yet in any layer, are drawn over
+	// the map with their extent; they are compared with what the publish
+	// puts in the layer below.
+	d.waitJS("the staged features drawn", `window.onemapMap.queryRenderedFeatures({layers: ['staged-features-fill']}).length > 0`, "#census-report")
 	d.idle()
 	if n := evaluate[int](t, d.ctx, `window.onemapMap.queryRenderedFeatures({layers: ['staged-line']}).length`); n == 0 {
 		t.Error("the staged data's extent is not drawn over the map")
+	}
+	stagedNames := evaluate[[]string](t, d.ctx, `[...new Set(window.onemapMap.queryRenderedFeatures({layers: ['staged-features-fill']})
+		.map((f) => f.properties.name))].sort()`)
+	if note := d.text("#census-report .staged-note"); !strings.Contains(note, "共 5 个要素") {
+		t.Errorf("the staged note does not count the 5 staged features: %q", note)
 	}
 	d.do("the report's top", chromedp.Evaluate[chromedp.Void](`void (document.getElementById('census').scrollTop = 0)`))
 	d.shoot("11-census-report.png")
@@ -165,7 +174,10 @@ func (d *drive) census() {
 		window.onemapMap.queryRenderedFeatures({layers: ['risk_zones-fill']}).length > 0`, "#census")
 	var items struct {
 		Features []struct {
-			ID int64 `json:"id"`
+			ID         int64 `json:"id"`
+			Properties struct {
+				Name string `json:"name"`
+			} `json:"properties"`
 		} `json:"features"`
 	}
 	d.getJSON(d.url+"/collections/risk_zones/items", &items)
@@ -181,6 +193,21 @@ func (d *drive) census() {
 	}
 	if len(items.Features) != 5 || len(drawn) == 0 {
 		t.Errorf("published %d zones, %d drawn", len(items.Features), len(drawn))
+	}
+	publishedNames := map[string]bool{}
+	for _, f := range items.Features {
+		publishedNames[f.Properties.Name] = true
+	}
+	if len(stagedNames) == 0 {
+		t.Error("no staged feature was drawn before the publish")
+	}
+	for _, n := range stagedNames {
+		if !publishedNames[n] {
+			t.Errorf("the map drew staged zone %q, which the publish did not put in the layer (%v)", n, publishedNames)
+		}
+	}
+	if n := evaluate[int](t, d.ctx, `window.onemapMap.queryRenderedFeatures({layers: ['staged-features-fill', 'staged-line']}).length`); n != 0 {
+		t.Errorf("%d staged features or outlines still drawn after the publish", n)
 	}
 	d.waitJS("the version history names the import", fmt.Sprintf(`document.querySelector('#census-versions tbody tr')?.textContent.includes(%q)`, filepath.Base(archive)), "#census")
 	if n := evaluate[int](t, d.ctx, `document.querySelectorAll('#layer-risk_zones').length`); n != 1 {

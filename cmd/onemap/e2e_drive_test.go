@@ -138,7 +138,8 @@ func (d *drive) getJSON(url string, into any) {
 }
 
 // logBundleSizes reports what the browser downloads: each script and style
-// sheet raw and gzipped, and the font files (fetched per Unicode range).
+// sheet raw and as the build's gzip and brotli copies (name.gz, name.br,
+// which the server sends), and the font files (fetched per Unicode range).
 func logBundleSizes(t *testing.T) {
 	assets := frontend.Assets()
 	entries, err := fs.ReadDir(assets, ".")
@@ -147,8 +148,15 @@ func logBundleSizes(t *testing.T) {
 	}
 	var lines []string
 	var fontBytes, fontFiles int
+	sizeOf := func(name string) int {
+		if st, err := fs.Stat(assets, name); err == nil {
+			return int(st.Size())
+		}
+		return 0
+	}
 	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		ext := path.Ext(e.Name())
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || ext == ".gz" || ext == ".br" {
 			continue
 		}
 		body, err := fs.ReadFile(assets, e.Name())
@@ -160,11 +168,16 @@ func logBundleSizes(t *testing.T) {
 			fontFiles++
 			continue
 		}
-		var gz bytes.Buffer
-		w, _ := gzip.NewWriterLevel(&gz, 5)
-		io.Copy(w, bytes.NewReader(body))
-		w.Close()
-		lines = append(lines, fmt.Sprintf("%s: %.1f KiB (gzip %.1f KiB)", e.Name(), float64(len(body))/1024, float64(gz.Len())/1024))
+		gz, br := sizeOf(e.Name()+".gz"), sizeOf(e.Name()+".br")
+		if gz == 0 {
+			// No copy from the build: the server gzips it at start.
+			var buf bytes.Buffer
+			w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			io.Copy(w, bytes.NewReader(body))
+			w.Close()
+			gz = buf.Len()
+		}
+		lines = append(lines, fmt.Sprintf("%s: %.1f KiB (gzip %.1f KiB, brotli %.1f KiB)", e.Name(), float64(len(body))/1024, float64(gz)/1024, float64(br)/1024))
 	}
 	sort.Strings(lines)
 	lines = append(lines, fmt.Sprintf("%d font files: %.1f KiB in all", fontFiles, float64(fontBytes)/1024))

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -32,18 +33,26 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	fs.StringVar(&o.CRS, "crs", "", "coordinate system EPSG:N; overrides the .prj, required without one")
 	fs.StringVar(&o.Encoding, "encoding", "", "text encoding of the DBF or CSV (GBK, UTF-8, Big5, …); default: detect")
 	fs.BoolVar(&o.GCJ02, "gcj02", false, "the coordinates are GCJ-02 (digitised on a Chinese web map): correct them to WGS84")
-	fs.StringVar(&o.Dataset, "dataset", "", "which dataset of an upload holding several (e.g. a zip with two shapefiles)")
+	fs.StringVar(&o.Dataset, "dataset", "", "which dataset of an upload holding several (e.g. a zip with two shapefiles, a GeoPackage table)")
 	mapping := fs.String("mapping", "", `field mapping as JSON, target field → source column, e.g. {"capacity":"bnsrnrs"}`)
 	dry := fs.Bool("dry-run", false, "read and check only: print the report; nothing is staged or published")
 	publish := fs.Bool("publish", false, "publish into the layer when the import is ready")
 	uploads := fs.String("uploads", "", "upload (staging) folder; default: uploads/ beside -data, or ./uploads with -database-url")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file (for go tool pprof; see scripts/bench-import.sh)")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if len(files) != 1 {
-		return fmt.Errorf("import takes one file (a .zip, .shp, .geojson, .csv, or an OSM .osm.pbf/.osm into -layer roads), got %d: %w", len(files), errUsage)
+		return fmt.Errorf("import takes one file (a .zip, .shp, .geojson, .csv, .gpkg, or an OSM .osm.pbf/.osm into -layer roads), got %d: %w", len(files), errUsage)
 	}
 	if *mapping != "" {
 		if err := json.Unmarshal([]byte(*mapping), &o.Mapping); err != nil {
@@ -143,7 +152,7 @@ func uploadParts(path string) ([]string, error) {
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a folder; give the .zip, .shp, .geojson or .csv file: %w", path, errUsage)
+		return nil, fmt.Errorf("%s is a folder; give the .zip, .shp, .geojson, .csv or .gpkg file: %w", path, errUsage)
 	}
 	if !strings.EqualFold(filepath.Ext(path), ".shp") {
 		return []string{path}, nil
@@ -301,4 +310,17 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// startCPUProfile profiles the import into name until the returned stop.
+func startCPUProfile(name string) (func(), error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -30,6 +30,7 @@ const usage = `onemap — the district's emergency "one map" (应急一张图)
 
 Usage:
   onemap serve   [-addr 127.0.0.1:8080] [-data onemap.gpkg | -database-url URL]
+                 [-database-replica-url URL] [-admin-addr 127.0.0.1:6060]
   onemap demo    [-data onemap.gpkg | -database-url URL] [-seed 1]
   onemap import  FILE (-layer KIND | -new NAME -title T) [-crs EPSG:N] [-encoding GBK]
                  [-gcj02] [-mapping JSON] [-dry-run] [-publish] [-data FILE | -database-url URL]
@@ -37,6 +38,7 @@ Usage:
                  | set-roles -name N -roles R | set-password -name N -password-stdin
   onemap export  -pmtiles FILE -layers a,b|basemap [-minzoom 0] [-maxzoom 14]
                  [-bbox minLon,minLat,maxLon,maxLat] [-data FILE | -database-url URL]
+  onemap migrate -database-url OWNER_URL [-service-role ROLE]
   onemap version
   onemap help
 
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = exportCmd(ctx, rest, getenv, stdout, stderr)
 	case "admin":
 		err = adminCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
+	case "migrate":
+		err = migrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "onemap", version())
 	case "help", "-h", "-help", "--help":

@@ -122,18 +122,52 @@ func BenchmarkRoutingVsPgRouting(b *testing.B) {
 		}
 		reportTimed(b, pg, stmts)
 	})
-	b.Run("nearest3/onemap", func(b *testing.B) {
+	// The same question on the graph alone, stations at their vertices
+	// as pgRouting has them, from trees grown before timing.
+	b.Run("nearest3/onemap_graph", func(b *testing.B) {
+		var ts []*route.Tree
+		for _, v := range stationVerts {
+			id, _ := strconv.ParseInt(v, 10, 64)
+			l, _ := n.Graph.Vertex(id)
+			ts = append(ts, n.Graph.Tree(l, route.Outbound))
+		}
 		i := 0
 		testenv.Latency(b, func() int {
-			at := pairs[i%len(pairs)][1]
+			at, _ := n.Graph.Vertex(pairs[i%len(pairs)][1])
 			i++
-			a, err := svc.Nearest(ctx, network.NearestRequest{Layer: "fire_stations", At: vertexPoint(n, at), K: 3})
+			return len(n.Graph.NearestTrees(at, ts, 3, true))
+		})
+	})
+	// onemap answers from one stored search tree per station (grown by the
+	// first query after a roads or stations publish, timed apart by
+	// BenchmarkFacilityTrees in layers/network); onemap_search is the
+	// search from the incident that queries with closures still run.
+	searchSvc := network.New(store, network.Options{TreeBudgetBytes: -1})
+	for _, c := range []struct {
+		name string
+		s    *network.Service
+	}{{"nearest3/onemap", svc}, {"nearest3/onemap_search", searchSvc}} {
+		name, s := c.name, c.s
+		b.Run(name, func(b *testing.B) {
+			warm, err := s.Nearest(ctx, network.NearestRequest{Layer: "fire_stations", At: vertexPoint(n, pairs[0][1]), K: 3})
 			if err != nil {
 				b.Fatal(err)
 			}
-			return len(a.Results)
+			if want := map[bool]string{true: network.MethodTrees, false: network.MethodSearch}[s == svc]; warm.Method != want {
+				b.Fatalf("%s answered by %q (%s), want %q", name, warm.Method, warm.MethodReason, want)
+			}
+			i := 0
+			testenv.Latency(b, func() int {
+				at := pairs[i%len(pairs)][1]
+				i++
+				a, err := s.Nearest(ctx, network.NearestRequest{Layer: "fire_stations", At: vertexPoint(n, at), K: 3})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return len(a.Results)
+			})
 		})
-	})
+	}
 }
 
 // timingLine is psql's \timing output.

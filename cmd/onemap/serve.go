@@ -33,6 +33,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.SetOutput(stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
+	sf.registerReplica(fs, getenv) // replica.go
+	var af adminFlags              // admin_listener.go
+	af.register(fs, getenv)
 	addr := fs.String("addr", "127.0.0.1:8080", "host:port to listen on (port 0 picks a free one)")
 	baseURL := fs.String("base-url", getenv("ONEMAP_BASE_URL"), "absolute URL clients reach the API at, when behind a reverse proxy (default $ONEMAP_BASE_URL)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
@@ -42,6 +45,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	rateLimit := fs.Float64("rate-limit", server.DefaultRatePerSecond, "requests per second each API token, session or client address may make; negative: no limit (loopback clients are never limited)")
 	rateBurst := fs.Int("rate-burst", server.DefaultRateBurst, "requests a client may make at once before -rate-limit applies")
 	timeout := fs.Duration("timeout", server.DefaultRouteTimeout, "deadline of a request whose route has no longer one (uploads, publishes and analyses have); the database query is cancelled with it")
+	tileCacheMB := fs.Int64("tile-cache-mb", server.DefaultTileCacheBytes>>20, "budget of the in-process tile cache in MiB; 0 switches it off (every tile is encoded afresh, as in the uncached bench)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,6 +53,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("serve takes no arguments, got %q: %w", fs.Args(), errUsage)
 	}
 	if err := checkAnonymousRole(*anonRole); err != nil {
+		return err
+	}
+	if err := sf.checkReplica(); err != nil {
+		return err
+	}
+	if err := af.check(); err != nil {
 		return err
 	}
 	log, err := newLogger(stderr, *logFormat)
@@ -87,11 +97,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Frame:   districtFrame(),
 		Imports: imports,
 		App:     frontend.Assets(),
-		Network: network.New(server.Visible(store), network.Options{MaxSnapM: *maxSnap}),
+		Network: network.New(server.Visible(store), network.Options{MaxSnapM: *maxSnap, Closures: closureStore(store)}),
 		// Accounts: the store's (both stores keep users, tokens and the audit log).
 		AnonymousRole:  *anonRole,
 		RateLimit:      server.RateLimit{PerSecond: *rateLimit, Burst: *rateBurst},
 		DefaultTimeout: *timeout,
+		TileCacheBytes: tileCacheBytes(*tileCacheMB),
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -108,6 +119,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	url := "http://" + ln.Addr().String()
 	log.Info("listening", "url", url)
 	fmt.Fprintf(stdout, "listening on %s\n", url)
+	admin, err := startAdmin(af, srv.MetricsHandler(), log, stdout)
+	if err != nil {
+		hs.Close()
+		return err
+	}
+	defer admin.stop()
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -173,4 +190,21 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
 	return nil, fmt.Errorf("-log-format must be text or json, got %q: %w", format, errUsage)
+}
+
+// tileCacheBytes turns -tile-cache-mb into server.Options.TileCacheBytes,
+// where 0 means the default and a negative budget switches the cache off.
+func tileCacheBytes(mb int64) int64 {
+	if mb <= 0 {
+		return -1
+	}
+	return mb << 20
+}
+
+// closureStore is the store's keeper of road closures, so that they
+// survive a restart and apply on every instance (nil: kept in memory).
+// The visibility wrapper the routing service reads through hides it.
+func closureStore(store layers.Store) layers.ClosureStore {
+	cs, _ := store.(layers.ClosureStore)
+	return cs
 }

@@ -2,11 +2,16 @@
 // remote tiles): land and town boundaries from admin_units, built-up areas,
 // and roads by class. These layers are not switched in the panel.
 //
-// Roads and built-up areas come as our vector tiles. The administrative
-// units stay GeoJSON: a few dozen polygons, whose town names need the whole
-// polygon to be placed once (a tile holds only the part inside it).
-import {tiles, whole} from './sources.js';
+// All of it comes from the server's basemap composite, /tiles/basemap/…:
+// one tile request per tile for every basemap layer, with the town names
+// as label points the server places once per town (its "labels" layer), so
+// nothing of the basemap is read as GeoJSON before the first render.
+import {tiles} from './sources.js';
 import {labelFont, palette} from './style.js';
+
+// The basemap's fills are drawn without antialiased edges: the outlines
+// drawn over them hide the steps, and on a software GL each antialiased
+// fill costs a second draw of every ring in every frame.
 
 // majorRoads are the classes drawn at every zoom; the others from
 // minorRoadZoom on.
@@ -14,6 +19,10 @@ const majorRoads = ['motorway', 'trunk', 'primary', 'secondary', 'tertiary'];
 
 // minorRoadZoom is the zoom from which every road class is drawn.
 export const minorRoadZoom = 11;
+
+// basemapTiles reads one layer of the basemap composite; the definitions
+// share its one MapLibre source.
+const basemapTiles = (layer) => tiles({path: 'basemap', source: 'basemap', layer});
 
 const roadColor = ['match', ['get', 'class'],
   'motorway', '#e9b44c', 'trunk', '#d39a4a', 'primary', '#a7b3cc', 'secondary', '#7e8aa6',
@@ -29,18 +38,17 @@ export function basemapDefs() {
     {
       id: 'admin_units',
       basemap: true,
-      source: whole(),
-      labels: true,
+      source: basemapTiles('admin_units'),
       layers: [
         {slot: 'land', spec: {id: 'admin-land', type: 'fill', filter: ['==', ['get', 'level'], 'district'],
-          paint: {'fill-color': palette.land}}},
+          paint: {'fill-color': palette.land, 'fill-antialias': false}}},
         {slot: 'outline', spec: {id: 'admin-towns', type: 'line', filter: ['!=', ['get', 'level'], 'district'],
           paint: {'line-color': palette.boundary, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 14, 2],
             'line-dasharray': [4, 2]}}},
         {slot: 'outline', spec: {id: 'admin-district', type: 'line', filter: ['==', ['get', 'level'], 'district'],
           paint: {'line-color': palette.district, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.6, 14, 3.5]}}},
-        {slot: 'label', source: 'admin_units-labels', spec: {id: 'admin-labels', type: 'symbol',
-          filter: ['!=', ['get', 'level'], 'district'],
+        {slot: 'label', sourceLayer: 'labels', spec: {id: 'admin-labels', type: 'symbol',
+          filter: ['in', ['get', 'kind'], ['literal', ['street', 'town']]],
           layout: {'text-field': ['get', 'name'], 'text-font': labelFont,
             'text-size': ['interpolate', ['linear'], ['zoom'], 9, 14, 13, 22], 'text-letter-spacing': 0.2},
           paint: {'text-color': palette.label, 'text-opacity': 0.9, 'text-halo-color': palette.halo, 'text-halo-width': 2}}},
@@ -49,16 +57,17 @@ export function basemapDefs() {
     {
       id: 'built_up',
       basemap: true,
-      source: tiles(),
+      source: basemapTiles('built_up'),
       layers: [
         {slot: 'land', spec: {id: 'built-up', type: 'fill',
-          paint: {'fill-color': ['case', ['==', ['get', 'urban'], true], palette.builtUpUrban, palette.builtUp]}}},
+          paint: {'fill-color': ['case', ['==', ['get', 'urban'], true], palette.builtUpUrban, palette.builtUp],
+            'fill-antialias': false}}},
       ],
     },
     {
       id: 'roads',
       basemap: true,
-      source: tiles(),
+      source: basemapTiles('roads'),
       layers: [
         {slot: 'road', interactive: true, spec: {id: 'roads-minor', type: 'line', minzoom: minorRoadZoom,
           filter: ['!', ['in', ['get', 'class'], ['literal', majorRoads]]],

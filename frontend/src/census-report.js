@@ -187,5 +187,14 @@ function publishing(state, actions, session) {
       : h('p', {class: 'muted small-text'}, t('census.publish.need'))) : null,
     published && session.can('rollback') ? rollbackControl(state, actions, u.layer) : null,
     h('button', {type: 'button', class: 'small', id: 'census-versions-open', onclick: () => actions.loadVersions(u.layer)}, t('census.versions')),
-    u.state === 'ready' && !published ? h('p', {class: 'muted small-text staged-note'}, t('census.staged.note')) : null);
+    u.state === 'ready' ? h('p', {class: 'muted small-text staged-note'}, t('census.staged.note'), ' ', stagedCount(state.staged?.fc)) : null);
+}
+
+// stagedCount says how many staged features the map draws, and how many
+// there are when it draws only the first.
+function stagedCount(fc) {
+  if (!fc) return '';
+  return fc.numberMatched > fc.numberReturned
+    ? t('census.staged.partial', {n: fc.numberReturned, total: fc.numberMatched})
+    : t('census.staged.count', {n: fc.numberReturned});
 }

@@ -14,6 +14,10 @@ import {setOverlay} from './overlays.js';
 // pollMs is how often a running import is read again.
 const pollMs = 400;
 
+// stagedLimit is the most staged features drawn; the report says when an
+// upload has more.
+const stagedLimit = 5000;
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // bboxPolygon is the outline of [w, s, e, n] as a GeoJSON Polygon.
@@ -40,6 +44,9 @@ export function createCensus(el, map, {session, catalog, onPublished}) {
     versions: null, // {layer, list, error}
     confirmRollback: null, // the layer whose rollback awaits confirmation
     active: false,
+    // staged holds the staged features of the upload shown, read once per
+    // run: {key, fc} (fc null while reading).
+    staged: null,
   };
 
   let shown = null;
@@ -53,16 +60,41 @@ export function createCensus(el, map, {session, catalog, onPublished}) {
     shown = message || null;
   };
 
-  // showExtent draws the staged data's extent over the published layers
-  // while this view is shown and the upload is not yet published.
+  // showExtent draws the staged data — its features and its extent — over
+  // the published layers while this view is shown and the upload waits to
+  // be published.
   const showExtent = () => {
-    const r = state.upload?.report;
-    const staged = state.active && r?.bbox && state.upload.state !== 'published';
+    const u = state.upload;
+    const r = u?.report;
+    const staged = state.active && r?.bbox && u.state === 'ready';
     const [w, , e, n] = r?.bbox ?? [];
     setOverlay(map, 'staged-extent', staged
       ? [{type: 'Feature', properties: {}, geometry: bboxPolygon(r.bbox)},
         {type: 'Feature', properties: {label: t('census.staged')}, geometry: {type: 'Point', coordinates: [(w + e) / 2, n]}}]
       : []);
+    if (!staged) {
+      setOverlay(map, 'staged-features', []);
+      return;
+    }
+    // Each run stages its own features: read them once per run.
+    const key = `${u.id}/${u.run}`;
+    if (state.staged?.key === key) {
+      if (state.staged.fc) setOverlay(map, 'staged-features', state.staged.fc);
+      return;
+    }
+    state.staged = {key, fc: null};
+    setOverlay(map, 'staged-features', []);
+    getJSON(`api/imports/${encodeURIComponent(u.id)}/features`, {params: {limit: stagedLimit}}).then((fc) => {
+      if (state.staged?.key !== key) return;
+      state.staged.fc = fc;
+      render();
+    }, (err) => {
+      // Kept with its key, so that the refusal is shown once, not asked
+      // again at every render.
+      if (state.staged?.key !== key) return;
+      state.staged.error = err;
+      fail(err);
+    });
   };
 
   const zoomTo = (bbox) => {

@@ -48,7 +48,8 @@ export function thematicDefs() {
       source: whole(),
       layers: [
         {slot: 'area', interactive: true, spec: {id: 'hazard-fill', type: 'fill',
-          paint: {'fill-color': matchGet('grade', gradeColors, '#888888'), 'fill-opacity': 0.24}}},
+          // hazard-line draws the edge: no antialiased fill edge under it.
+          paint: {'fill-color': matchGet('grade', gradeColors, '#888888'), 'fill-opacity': 0.24, 'fill-antialias': false}}},
         {slot: 'outline', spec: {id: 'hazard-line', type: 'line',
           paint: {'line-color': matchGet('grade', gradeColors, '#888888'), 'line-width': 1.4, 'line-opacity': 0.9}}},
       ],

@@ -5,7 +5,7 @@
 // window.onemap.ready, the first complete render).
 import * as maplibregl from 'maplibre-gl';
 import {fontFaces, workerFile} from 'onemap:build';
-import {getCatalog, getCollection} from './api.js';
+import {getCatalog, getCollection, getFeatures} from './api.js';
 import {basemapDefs} from './basemap.js';
 import {createCensus} from './census.js';
 import {initLanguage, onLanguage} from './i18n.js';
@@ -46,6 +46,9 @@ async function districtBounds() {
 }
 
 async function main() {
+  // The marks (onemap:…) let a test or a person at the console see where
+  // the first render's time goes: performance.getEntriesByType('mark').
+  performance.mark('onemap:main');
   initLanguage();
   // MapLibre's worker is a file of our own build, on our origin.
   maplibregl.setWorkerUrl(new URL(workerFile, document.baseURI).href);
@@ -65,6 +68,7 @@ async function main() {
     }
     throw err;
   }
+  performance.mark('onemap:catalog');
   const catalog = new Map(layers.map((l) => [l.name, l]));
   const builtIn = [...basemapDefs(), ...thematicDefs()];
   const known = new Set(builtIn.map((d) => d.id));
@@ -94,10 +98,6 @@ async function main() {
     onData: (def, fc) => {
       data.set(def.id, fc);
       if (def.source.kind === 'whole' && !def.basemap) panel.setCount(def.id, fc.numberMatched ?? fc.features.length);
-      if (def.id === 'admin_units') {
-        const district = fc.features.find((f) => f.properties.level === 'district');
-        if (district) topbar.setDistrict(district.properties.name);
-      }
       if (['stockpiles', 'hazard_zones'].includes(def.id)) incident?.render();
     },
   };
@@ -160,6 +160,13 @@ async function main() {
 
   window.onemap.resolve({map, ready});
   ready.then(() => {
+    // The district's name for the top bar: nothing on the map waits for it.
+    if (catalog.has('admin_units')) {
+      getFeatures('admin_units', {level: 'district', properties: 'name'}, {max: 1}).then((fc) => {
+        const name = fc.features[0]?.properties?.name;
+        if (name) topbar.setDistrict(name);
+      }, showError);
+    }
     watcher = watchVersions(catalog, {
       onError: showError,
       onChange: (layer) => {

@@ -45,11 +45,21 @@ export function loadData(map, defs, hooks) {
   const styleLoaded = new Promise((resolve) => {
     if (map.loaded()) resolve();
     else map.once('load', resolve);
-  });
+  }).then(() => performance.mark('onemap:style'));
   const loaders = new Map(defs.map((def) => [def.id, startLoading(map, def, {...hooks, styleLoaded})]));
+  // Each frame costs a full redraw (on a software GL, most of the first
+  // render's time): the count is kept with the ready mark.
+  let frames = 0;
+  const countFrame = () => frames++;
+  map.on('render', countFrame);
   const ready = Promise.all([...loaders.values()].map((l) => l.ready)).then(() => new Promise((resolve) => {
+    performance.mark('onemap:data');
     // setData has queued work; idle fires when it is drawn.
-    map.once('idle', () => resolve(performance.now()));
+    map.once('idle', () => {
+      map.off('render', countFrame);
+      performance.mark('onemap:ready', {detail: {frames}});
+      resolve(performance.now());
+    });
     map.triggerRepaint();
   }));
   return {loaders, ready};

@@ -1,13 +1,16 @@
 // overlays.js defines what the app draws on top of the district's layers
 // from its own answers: the incident, the routes to it and the facilities
-// found, service areas, and the extent of an upload waiting to be
-// published. Each is a GeoJSON source the app fills with setData; they are
+// found, service areas, and the features and extent of an upload waiting
+// to be published. Each is a GeoJSON source the app fills with setData; they are
 // not switched in the layer panel.
 import {local} from './sources.js';
 import {labelFont, palette} from './style.js';
 
 // kindColors tell the three kinds of answer to an incident apart.
 export const kindColors = {station: '#ff5a5f', shelter: '#22c55e', stockpile: '#c084fc'};
+
+// stagedColor marks an upload's staged (unpublished) data.
+export const stagedColor = '#f5b83d';
 
 // bandColors shade service areas by drive time (minutes).
 export const bandColors = {4: '#38bdf8', 8: '#1d6fa5'};
@@ -31,18 +34,39 @@ export function overlayDefs() {
       ],
     },
     {
+      // The staged features of an upload, drawn over the published layers
+      // (the service slot is above areas, roads and outlines) in the
+      // census workspace's orange, hatched by a dashed outline, so that
+      // the clerk and the steward see what a publish would put on the map.
+      id: 'staged-features',
+      overlay: true,
+      source: local(),
+      layers: [
+        {slot: 'service', spec: {id: 'staged-features-fill', type: 'fill', filter: ['==', ['geometry-type'], 'Polygon'],
+          paint: {'fill-color': stagedColor, 'fill-opacity': 0.3}}},
+        {slot: 'service', spec: {id: 'staged-features-line', type: 'line', filter: ['!=', ['geometry-type'], 'Point'],
+          layout: {'line-join': 'round'},
+          paint: {'line-color': stagedColor, 'line-width': 2.2, 'line-dasharray': [2, 1.5]}}},
+        {slot: 'service', spec: {id: 'staged-features-point', type: 'circle', filter: ['==', ['geometry-type'], 'Point'],
+          paint: {'circle-color': stagedColor, 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5}}},
+        {slot: 'label', spec: {id: 'staged-features-labels', type: 'symbol', minzoom: 11,
+          layout: {'text-field': ['coalesce', ['get', 'name'], ''], 'text-font': labelFont, 'text-size': 12, 'text-optional': true},
+          paint: {'text-color': stagedColor, 'text-halo-color': palette.halo, 'text-halo-width': 1.4}}},
+      ],
+    },
+    {
       id: 'staged-extent',
       overlay: true,
       source: local(),
       layers: [
         {slot: 'service', spec: {id: 'staged-fill', type: 'fill', filter: ['==', ['geometry-type'], 'Polygon'],
-          paint: {'fill-color': '#f5b83d', 'fill-opacity': 0.08}}},
+          paint: {'fill-color': stagedColor, 'fill-opacity': 0.08}}},
         {slot: 'service', spec: {id: 'staged-line', type: 'line', filter: ['==', ['geometry-type'], 'Polygon'],
-          paint: {'line-color': '#f5b83d', 'line-width': 2, 'line-dasharray': [4, 3]}}},
+          paint: {'line-color': stagedColor, 'line-width': 2, 'line-dasharray': [4, 3]}}},
         {slot: 'label', spec: {id: 'staged-label', type: 'symbol', filter: ['==', ['geometry-type'], 'Point'],
           layout: {'text-field': ['get', 'label'], 'text-font': labelFont, 'text-size': 14,
             'text-anchor': 'bottom', 'text-offset': [0, -0.4], 'text-allow-overlap': true},
-          paint: {'text-color': '#f5b83d', 'text-halo-color': palette.halo, 'text-halo-width': 1.6}}},
+          paint: {'text-color': stagedColor, 'text-halo-color': palette.halo, 'text-halo-width': 1.6}}},
       ],
     },
     {

@@ -5,7 +5,9 @@
 //   whole()       GeoJSON, every feature of the collection, read once;
 //   byView(opts)  GeoJSON, the features in the view plus a margin, read
 //                 again after the map moves out of what was read;
-//   tiles(opts)   vector tiles from the server's /tiles/{layer}/{z}/{x}/{y}.mvt;
+//   tiles(opts)   vector tiles from the server's /tiles/{layer}/{z}/{x}/{y}.mvt
+//                 (or a composite such as /tiles/basemap/…, shared by
+//                 several definitions as one MapLibre source);
 //   local()       GeoJSON the app itself computes and sets (the incident,
 //                 its routes, an upload's extent): nothing is read.
 import {apiRoot, getFeatures} from './api.js';
@@ -32,8 +34,15 @@ export function byView({queries = () => [{}], properties, margin = 0.3} = {}) {
 // definition's id unless given (the gap tiles are /tiles/gaps-fire/… with
 // layer gaps_fire). from draws from another definition's tiles instead of
 // reading any (the accessibility surface over the census units' tiles).
-export function tiles({minzoom = 0, maxzoom = 14, path, layer, from} = {}) {
-  return {kind: 'tiles', minzoom, maxzoom, path, layer, from};
+// source names the MapLibre source when several definitions share one
+// tileset (the basemap's layers: one request per tile, not one per layer).
+export function tiles({minzoom = 0, maxzoom = 14, path, layer, from, source} = {}) {
+  return {kind: 'tiles', minzoom, maxzoom, path, layer, from, source};
+}
+
+// sourceId is the MapLibre source of def's own features.
+export function sourceId(def) {
+  return def.source.from ?? def.source.source ?? def.id;
 }
 
 // local is a GeoJSON source the app fills itself with setData.
@@ -47,7 +56,7 @@ export function sourceSpecs(def) {
   const specs = {};
   if (def.source.kind === 'tiles') {
     if (def.source.from) return specs;
-    specs[def.id] = {
+    specs[sourceId(def)] = {
       type: 'vector',
       tiles: [`${new URL('tiles/', apiRoot).href}${def.source.path ?? def.id}/{z}/{x}/{y}.mvt`],
       minzoom: def.source.minzoom,
@@ -64,7 +73,7 @@ export function sourceSpecs(def) {
 export function sourceRef(def) {
   const src = def.source;
   if (src.kind !== 'tiles') return {source: def.id};
-  return {'source': src.from ?? def.id, 'source-layer': src.from ?? src.layer ?? def.id};
+  return {'source': sourceId(def), 'source-layer': src.from ?? src.layer ?? def.id};
 }
 
 // labelSource names the source of def's label points.
@@ -106,7 +115,7 @@ export function startLoading(map, def, {onError, onBusy, onData, styleLoaded}) {
     // revalidates them and gets the new content.
     return {ready: Promise.resolve(), reload: async () => {
       await styleLoaded;
-      if (map.getSource(def.id)) map.refreshTiles(def.id);
+      if (map.getSource(sourceId(def))) map.refreshTiles(sourceId(def));
     }};
   }
   return {ready: Promise.resolve(), reload: async () => {}};
@@ -166,11 +175,11 @@ function covers(bbox, bounds) {
 function followTileLabels(map, def) {
   let last = '';
   const update = () => {
-    if (!map.getSource(def.id) || !map.getSource(labelSource(def))) return;
+    if (!map.getSource(sourceId(def)) || !map.getSource(labelSource(def))) return;
     const layerIds = def.layers.map((l) => l.spec.id).filter((id) => map.getLayer(id));
     if (layerIds.every((id) => map.getLayoutProperty(id, 'visibility') === 'none')) return;
     const parts = new Map();
-    for (const f of map.querySourceFeatures(def.id, {sourceLayer: def.id})) {
+    for (const f of map.querySourceFeatures(sourceId(def), {sourceLayer: def.source.layer ?? def.id})) {
       if (f.id === undefined) continue;
       const g = f.geometry;
       const polygons = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];

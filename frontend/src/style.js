@@ -54,9 +54,12 @@ export function composeStyle(defs, fontFaces, visible) {
 
 // styleLayer is the MapLibre layer of l, one of def's layers.
 function styleLayer(def, l, shown) {
-  // Label points computed by the app (sources.js) have a source of their own.
+  // Label points computed by the app (sources.js) have a source of their
+  // own; a layer of a shared tileset may read another of its MVT layers
+  // (the basemap's labels).
   return {
     ...(l.source ? {source: l.source} : sourceRef(def)),
+    ...(l.sourceLayer ? {'source-layer': l.sourceLayer} : {}),
     ...l.spec,
     metadata: {'onemap:layer': def.id, 'onemap:slot': l.slot, ...(def.overlay ? {'onemap:overlay': true} : {})},
     layout: {...(l.spec.layout ?? {}), visibility: shown ? 'visible' : 'none'},
@@ -78,13 +81,15 @@ export function addDefinition(map, def, shown) {
   }
 }
 
-// removeDefinition takes def's layers and sources out of the map.
+// removeDefinition takes def's layers out of the map, and its sources
+// unless another definition's layers still read them (a shared tileset).
 export function removeDefinition(map, def) {
   for (const l of def.layers) {
     if (map.getLayer(l.spec.id)) map.removeLayer(l.spec.id);
   }
+  const used = new Set(map.getStyle().layers.map((l) => l.source));
   for (const id of Object.keys(sourceSpecs(def))) {
-    if (map.getSource(id)) map.removeSource(id);
+    if (map.getSource(id) && !used.has(id)) map.removeSource(id);
   }
 }
 

@@ -86,6 +86,8 @@ func needsCRSMessage(desc Description, guesses []crs.Guess) string {
 	why := bilingual("文件没有说明坐标系（没有 .prj 文件）", "the file does not say its coordinate system (no .prj)")
 	if desc.Format == "csv" {
 		why = bilingual("CSV 文件不含坐标系信息", "a CSV file does not say its coordinate system")
+	} else if desc.Format == "geopackage" && desc.PRJ == "" {
+		why = bilingual("GeoPackage 表的坐标系为“未定义”（srs_id 0 或 -1）", "the GeoPackage table's coordinate system is undefined (srs_id 0 or -1)")
 	} else if desc.PRJ != "" {
 		why = bilingual(".prj 文件无法使用", "the .prj cannot be used")
 	}

@@ -2,12 +2,13 @@
 // into a layer, and says in a Report everything it decided on the way.
 //
 // An upload is read through a Source (a zipped or loose shapefile, GeoJSON,
-// CSV), which yields raw records: geometry in the file's own coordinates,
+// CSV, a GeoPackage feature table, OSM roads), which yields raw records: geometry in the file's own coordinates,
 // decoded attributes, the file's field list. Run then applies the steps in
 // order, each of which the uploader can see and override:
 //
 //  1. coordinates: the .prj through PROJ (package importers/crs), the
-//     format's own CRS (GeoJSON is EPSG:4326), or the uploader's EPSG code;
+//     format's own CRS (GeoJSON is EPSG:4326; a GeoPackage names its SRS),
+//     or the uploader's EPSG code;
 //     without any of them Run guesses from coordinate magnitudes and stops
 //     at NeedsCRS with the guesses, because a wrong guess moves a shelter by
 //     kilometres. An optional GCJ-02 → WGS84 correction follows.

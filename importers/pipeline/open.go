@@ -24,16 +24,19 @@ type Dataset struct {
 // Upload is an opened upload folder: its files, seen through the zip when
 // the upload is one, and the datasets found in them.
 type Upload struct {
-	fsys     fs.FS
-	file     *os.File // the zip, closed by Close
-	Datasets []Dataset
-	Ignored  []string // files that are no dataset's (sidecars, metadata)
-	Skipped  []string // archive entries left out (macOS metadata, links)
+	fsys      fs.FS
+	file      *os.File // the zip, closed by Close
+	dir       string   // the upload folder
+	tmp       string   // GeoPackages copied out of the zip, removed by Close
+	extracted map[string]string
+	Datasets  []Dataset
+	Ignored   []string // files that are no dataset's (sidecars, metadata)
+	Skipped   []string // archive entries left out (macOS metadata, links)
 }
 
 // Open opens the upload in folder dir: either one .zip (opened with the
 // hostile-input checks of package archive, never extracted) or loose files
-// (.shp/.shx/.dbf/.prj/.cpg, .geojson/.json, .csv). It lists the datasets
+// (.shp/.shx/.dbf/.prj/.cpg, .geojson/.json, .csv, .gpkg). It lists the datasets
 // and refuses an upload that holds none.
 func Open(dir string, lim archive.Limits) (*Upload, error) {
 	const op = "pipeline.Open"
@@ -51,7 +54,7 @@ func Open(dir string, lim archive.Limits) (*Upload, error) {
 			zips = append(zips, e.Name())
 		}
 	}
-	u := &Upload{}
+	u := &Upload{dir: dir}
 	switch {
 	case len(files) == 0:
 		return nil, invalid(op, "上传中没有文件", "the upload holds no file")
@@ -83,14 +86,16 @@ func Open(dir string, lim archive.Limits) (*Upload, error) {
 	}
 	if len(u.Datasets) == 0 {
 		u.Close()
-		return nil, invalid(op, "上传中没有可导入的数据（需要 .shp 及其 .dbf/.shx/.prj、.geojson、.csv 或 OSM 的 .osm.pbf/.osm）；忽略的文件：%s",
-			"the upload holds no dataset to import (a .shp with its .dbf/.shx/.prj, a .geojson, a .csv or an OSM .osm.pbf/.osm); ignored files: %s", list(u.Ignored))
+		return nil, invalid(op, "上传中没有可导入的数据（需要 .shp 及其 .dbf/.shx/.prj、.geojson、.csv、GeoPackage 的 .gpkg 或 OSM 的 .osm.pbf/.osm）；忽略的文件：%s",
+			"the upload holds no dataset to import (a .shp with its .dbf/.shx/.prj, a .geojson, a .csv, a GeoPackage .gpkg or an OSM .osm.pbf/.osm); ignored files: %s", list(u.Ignored))
 	}
 	return u, nil
 }
 
 // inventory finds the datasets: shapefiles by package shapefile's rules,
-// GeoJSON, CSV and OpenStreetMap (.osm.pbf, .osm) by extension.
+// GeoJSON, CSV and OpenStreetMap (.osm.pbf, .osm) by extension, and each
+// feature table of a GeoPackage (.gpkg) — a damaged GeoPackage fails the
+// upload with the reason rather than being passed over.
 func (u *Upload) inventory() error {
 	shps, ignored, err := shapefile.Find(u.fsys)
 	if err != nil {
@@ -105,6 +110,12 @@ func (u *Upload) inventory() error {
 			u.Datasets = append(u.Datasets, Dataset{Name: p, Format: "geojson"})
 		case ".csv", ".tsv":
 			u.Datasets = append(u.Datasets, Dataset{Name: p, Format: "csv"})
+		case ".gpkg":
+			ds, err := u.gpkgDatasets(p)
+			if err != nil {
+				return err
+			}
+			u.Datasets = append(u.Datasets, ds...)
 		case ".pbf", ".osm":
 			if isOSM(p) {
 				u.Datasets = append(u.Datasets, Dataset{Name: p, Format: "osm"})
@@ -148,12 +159,18 @@ func (u *Upload) Source(d Dataset, encodingOverride string) (Source, error) {
 		return openCSV(u.fsys, d.Name, encodingOverride)
 	case "osm":
 		return openOSM(u.fsys, d.Name)
+	case "geopackage":
+		return u.openGeoPackage(d.Name)
 	}
 	return nil, layers.Errorf(layers.Internal, "pipeline.Source", "unknown dataset format %q", d.Format)
 }
 
-// Close releases the zip, if the upload is one.
+// Close releases the zip, if the upload is one, and removes GeoPackages
+// copied out of it.
 func (u *Upload) Close() error {
+	if u.tmp != "" {
+		os.RemoveAll(u.tmp)
+	}
 	if u.file != nil {
 		return u.file.Close()
 	}

@@ -46,13 +46,14 @@ const (
 
 // Description is what a Source knows before its first record.
 type Description struct {
-	Format string `json:"format"` // "shapefile", "geojson", "csv" or "osm"
+	Format string `json:"format"` // "shapefile", "geojson", "csv", "geopackage" or "osm"
 	Name   string `json:"name"`   // the dataset's name, e.g. "zones"
 	Fields []Field
 	// Encoding is the decided text encoding; nil where the format fixes
 	// it (GeoJSON is UTF-8).
 	Encoding *Encoding
-	// PRJ is the raw WKT of a shapefile's .prj; "" without one.
+	// PRJ is the raw WKT of a shapefile's .prj (or of a GeoPackage SRS
+	// that names no EPSG code); "" without one.
 	PRJ string
 	// CRS is a CRS the format itself fixes, "EPSG:4326" for RFC 7946
 	// GeoJSON, with the reason; "" when the file does not say.

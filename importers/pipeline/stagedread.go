@@ -3,10 +3,13 @@ package pipeline
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -17,9 +20,112 @@ import (
 // ReadFeatures calls fn for each feature of a staged-features file, in
 // order. Numbers in properties arrive as json.Number, which Field.Coerce
 // reads exactly (an int64 above 2^53 stays whole).
+//
+// Parsing is most of the cost of reading a large staged file back before
+// publishing, so the lines are parsed on every core, in chunks, and handed
+// to fn in file order: one goroutine reads, the others parse, the caller's
+// goroutine calls fn.
 func ReadFeatures(r io.Reader, fn func(layers.Feature) error) error {
-	br := bufio.NewReaderSize(r, 256<<10)
-	for line := 1; ; line++ {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 {
+		return readFeatures(bufio.NewReaderSize(r, 256<<10), 1, fn)
+	}
+	type chunk struct {
+		first int      // line number of lines[0]
+		lines [][]byte // raw lines
+		fs    []layers.Feature
+		err   error
+		done  chan struct{}
+	}
+	const chunkLines = 512
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	order := make(chan *chunk, 2*workers) // chunks in file order, for fn
+	work := make(chan *chunk, 2*workers)  // the same chunks, for the parsers
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		br := bufio.NewReaderSize(r, 256<<10)
+		c := &chunk{first: 1, done: make(chan struct{})}
+		send := func() bool {
+			select {
+			case order <- c:
+			case <-ctx.Done():
+				return false
+			}
+			work <- c // a parser takes every chunk that order holds
+			return true
+		}
+		for line := 1; ; line++ {
+			b, err := br.ReadBytes('\n')
+			c.lines = append(c.lines, b)
+			if err != nil {
+				if err != io.EOF {
+					readErr = fmt.Errorf("reading staged features: %w", err)
+				}
+				send()
+				return
+			}
+			if len(c.lines) == chunkLines {
+				if !send() {
+					return
+				}
+				c = &chunk{first: line + 1, done: make(chan struct{})}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				c.fs = make([]layers.Feature, 0, len(c.lines))
+				for j, b := range c.lines {
+					if len(bytes.TrimSpace(b)) == 0 {
+						continue
+					}
+					f, err := parseFeatureLine(b)
+					if err != nil {
+						c.err = layers.Errorf(layers.Internal, "pipeline.ReadFeatures", "staged features line %d is damaged: %v", c.first+j, err)
+						break
+					}
+					c.fs = append(c.fs, f)
+				}
+				c.lines = nil
+				close(c.done)
+			}
+		}()
+	}
+	defer wg.Wait()
+	var err error
+	for c := range order {
+		<-c.done
+		if err != nil {
+			continue // drain, so the reader and parsers end
+		}
+		if c.err != nil {
+			err = c.err
+			cancel()
+			continue
+		}
+		for _, f := range c.fs {
+			if err = fn(f); err != nil {
+				cancel()
+				break
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+// readFeatures is ReadFeatures on one goroutine.
+func readFeatures(br *bufio.Reader, line int, fn func(layers.Feature) error) error {
+	for ; ; line++ {
 		b, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) > 0 {
 			f, perr := parseFeatureLine(b)

@@ -13,7 +13,7 @@
 //	<area>/<id>/published-v<N>.ndjson what publishing wrote (version N): the staged file, linked
 //	<area>/<id>/published-v<N>.ids    the IDs the store gave them, one per line
 //	<area>/<id>/complete             written last: the folder is consistent
-//	<area>/publish-log.ndjson        every publish and rollback, in order
+//	<area>/publish-log.ndjson        every publish (after its "publishing" intent line) and rollback, in order
 //
 // A folder without its complete marker is what a crash during an upload or
 // its first run leaves; Open removes such folders (unless another process
@@ -21,5 +21,8 @@
 // the store contract makes atomic: readers see the old or the new content,
 // never a mix. Rolling back is another Replace, with the snapshot taken
 // before the publish, so it is a new version whose content equals the old.
-// A failed import never calls Apply.
+// Publish explains why that snapshot, read just before the Apply, is exact
+// whenever the commit's version is the snapshot's plus one, and what is
+// recorded when it is not. A failed import never calls Apply; Delete
+// discards an upload that was never published.
 package staging

@@ -19,6 +19,10 @@ func (s *Service) start(u *upload, opts pipeline.Options, lock *folderLock, firs
 		u.mu.Unlock()
 		return &layers.Error{Kind: layers.Conflict, Op: "staging.Rerun", Msg: bilingual("该上传正在处理中，请稍后再试", "the upload is still being processed; try again when it has finished")}
 	}
+	if u.gone {
+		u.mu.Unlock()
+		return &layers.Error{Kind: layers.NotFound, Op: "staging.Rerun", Msg: bilingual("该上传已被删除", "the upload has been deleted")}
+	}
 	u.rec.Run++
 	run := u.rec.Run
 	u.rec.State, u.rec.Error, u.rec.Message, u.rec.Progress = Processing, "", "", Progress{}

@@ -18,6 +18,19 @@ import (
 // layer's current features are saved to the upload folder, so that a
 // rollback can put them back. A new layer (a built-in kind not yet in the
 // store, or a new zoning layer) is created first.
+//
+// The snapshot is not read in the Apply's transaction (Store has no such
+// hook), but it is exact whenever the commit's version is the snapshot's
+// plus one: the store bumps the version in the same transaction as every
+// change, one per Apply, so a snapshot read at version V (checked before
+// and after reading) followed by a commit numbered V+1 means nothing was
+// committed in between — the snapshot is the content the Replace removed.
+// The staged file is read before the snapshot to keep that window short.
+// A commit numbered higher proves an edit slipped in; its versions are
+// recorded (Publication.Overwritten, the publish log) and named when the
+// publish is rolled back, instead of a silent gap. An intent line in the
+// publish log precedes the Apply, so a crash between the Apply and the
+// publish line still leaves a publish that rollback finds (see Rollback).
 func (s *Service) Publish(ctx context.Context, id string) (Upload, error) {
 	const op = "staging.Publish"
 	u, err := s.find(id)
@@ -26,7 +39,12 @@ func (s *Service) Publish(ctx context.Context, id string) (Upload, error) {
 	}
 	s.publishing.Lock()
 	defer s.publishing.Unlock()
-	rec := u.snapshot()
+	u.mu.Lock()
+	rec, gone := u.rec, u.gone
+	u.mu.Unlock()
+	if gone {
+		return rec, layers.Errorf(layers.NotFound, op, "upload %s has been deleted", rec.ID)
+	}
 	switch rec.State {
 	case Ready, Published:
 	case Processing:
@@ -36,19 +54,22 @@ func (s *Service) Publish(ctx context.Context, id string) (Upload, error) {
 	default:
 		return rec, conflict(op, "该上传尚不能发布："+rec.Message, "the upload cannot be published yet: "+rec.Message)
 	}
-	l, err := s.publishTarget(ctx, rec.Report.Target)
-	if err != nil {
-		return rec, err
-	}
-	before := l.Version
-	if err := s.snapshot(ctx, l, u.path(snapshotName(before))); err != nil {
-		return rec, err
-	}
 	var staged []layers.Feature
 	if err := readFile(u.path(stagedName(rec.Run)), func(f layers.Feature) error { staged = append(staged, f); return nil }); err != nil {
 		return rec, err
 	}
-	commit, err := s.store.Apply(ctx, l.Name, layers.Batch{Replace: true, Insert: staged, Note: fmt.Sprintf("import %s %s", rec.ID, rec.Name)})
+	l, err := s.publishTarget(ctx, rec.Report.Target)
+	if err != nil {
+		return rec, err
+	}
+	before, err := s.snapshot(ctx, l, u)
+	if err != nil {
+		return rec, err
+	}
+	if err := s.appendLog(logEntry{Kind: "publishing", Layer: l.Name, Upload: rec.ID, VersionBefore: before, At: time.Now().UTC()}); err != nil {
+		return rec, layers.Wrap(err, layers.Internal, op, "cannot write the publish log, so a rollback could not find this publish; nothing was published")
+	}
+	commit, err := s.store.Apply(ctx, l.Name, layers.Batch{Replace: true, Insert: staged, Note: publishNote(rec.ID, rec.Name)})
 	if err != nil {
 		return rec, err
 	}
@@ -56,10 +77,14 @@ func (s *Service) Publish(ctx context.Context, id string) (Upload, error) {
 		s.log.Error("cannot keep the published features for rollback", "upload", rec.ID, "err", err)
 	}
 	pub := Publication{Layer: l.Name, Version: commit.Version, VersionBefore: before, Features: len(staged), At: time.Now().UTC()}
-	if commit.Version != before+1 {
-		s.log.Warn("the layer changed while publishing; the snapshot may miss that change", "layer", l.Name, "before", before, "after", commit.Version)
+	for v := before + 1; v < commit.Version; v++ {
+		pub.Overwritten = append(pub.Overwritten, v)
 	}
-	if err := s.appendLog(logEntry{Kind: "publish", Layer: l.Name, Upload: rec.ID, Version: commit.Version, VersionBefore: before, At: pub.At}); err != nil {
+	if len(pub.Overwritten) > 0 {
+		s.log.Warn("the layer changed between the snapshot and the publish; a rollback of this publish will not restore those versions",
+			"layer", l.Name, "snapshot", before, "overwritten", pub.Overwritten, "published", commit.Version)
+	}
+	if err := s.appendLog(logEntry{Kind: "publish", Layer: l.Name, Upload: rec.ID, Version: commit.Version, VersionBefore: before, Overwritten: pub.Overwritten, At: pub.At}); err != nil {
 		s.log.Error("cannot append to the publish log", "err", err)
 	}
 	u.mu.Lock()
@@ -72,6 +97,10 @@ func (s *Service) Publish(ctx context.Context, id string) (Upload, error) {
 	}
 	return out, nil
 }
+
+// publishNote is the version note of a publish; Rollback recognises a
+// publish whose log line a crash prevented by it.
+func publishNote(id, name string) string { return fmt.Sprintf("import %s %s", id, name) }
 
 // keepPublished keeps what a publish wrote, for a rollback to this import:
 // the staged file under a second name (a hard link: no copy) and the IDs
@@ -142,16 +171,19 @@ func sameSchema(a, b layers.Schema) bool {
 	return string(x) == string(y)
 }
 
-// snapshot writes every feature of layer l, with its ID, to name. It reads
-// page by page and starts again if the layer changes meanwhile.
-func (s *Service) snapshot(ctx context.Context, l layers.Layer, name string) error {
+// snapshot writes every feature of layer l, with its ID, to the upload's
+// snapshot-v<N> file and returns N, the version it holds. It reads page by
+// page between two reads of the version (l.Version, then the layer again)
+// and starts again if the layer changed meanwhile, so the pages are all of
+// version N.
+func (s *Service) snapshot(ctx context.Context, l layers.Layer, u *upload) (int64, error) {
 	const op = "staging.snapshot"
 	for attempt := 0; attempt < 3; attempt++ {
 		var all []layers.Feature
 		for offset := 0; ; offset += layers.MaxLimit {
 			res, err := s.store.Query(ctx, l.Name, layers.Query{Limit: layers.MaxLimit, Offset: offset})
 			if err != nil {
-				return err
+				return 0, err
 			}
 			all = append(all, res.Features...)
 			if len(res.Features) < layers.MaxLimit {
@@ -160,14 +192,14 @@ func (s *Service) snapshot(ctx context.Context, l layers.Layer, name string) err
 		}
 		now, err := s.store.Layer(ctx, l.Name)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if now.Version == l.Version {
-			return writeFeatures(name, all)
+			return l.Version, writeFeatures(u.path(snapshotName(l.Version)), all)
 		}
 		l = now
 	}
-	return conflict(op, "图层正在被频繁修改，无法保存发布前的快照；请稍后再发布", "the layer keeps changing, so no snapshot could be taken before publishing; publish again later")
+	return 0, conflict(op, "图层正在被频繁修改，无法保存发布前的快照；请稍后再发布", "the layer keeps changing, so no snapshot could be taken before publishing; publish again later")
 }
 
 // writeFeatures writes features as newline-delimited GeoJSON, durably.

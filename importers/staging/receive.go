@@ -190,7 +190,7 @@ func uploadHash(files []File) string {
 
 // mainName names an upload by its zip, its .shp, or its first file.
 func mainName(files []File) string {
-	for _, ext := range []string{".zip", ".shp", ".geojson", ".json", ".csv"} {
+	for _, ext := range []string{".zip", ".shp", ".gpkg", ".geojson", ".json", ".csv"} {
 		for _, f := range files {
 			if strings.EqualFold(filepath.Ext(f.Name), ext) {
 				return f.Name

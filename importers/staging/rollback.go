@@ -16,15 +16,17 @@ import (
 // logName is the publish log of the staging area.
 const logName = "publish-log.ndjson"
 
-// logEntry is one line of the publish log: a publish, or a rollback that
-// undoes the publish at line Undoes (1-based) or restores an import.
+// logEntry is one line of the publish log: the intent to publish (written
+// before the Apply), a publish, or a rollback that undoes the publish at
+// line Undoes (1-based) or restores an import.
 type logEntry struct {
-	Kind          string    `json:"kind"` // "publish" or "rollback"
+	Kind          string    `json:"kind"` // "publishing", "publish" or "rollback"
 	Layer         string    `json:"layer"`
 	Upload        string    `json:"upload"` // the import published, or restored
 	Version       int64     `json:"version"`
 	VersionBefore int64     `json:"version_before,omitempty"`
 	Undoes        int       `json:"undoes,omitempty"`
+	Overwritten   []int64   `json:"overwritten,omitempty"` // see Publication.Overwritten
 	At            time.Time `json:"at"`
 }
 
@@ -39,6 +41,10 @@ type Rollback struct {
 	Undid    string `json:"undid,omitempty"`
 	ToImport string `json:"to_import,omitempty"`
 	Note     string `json:"note"`
+	// Overwritten lists versions that the undone publish replaced but its
+	// snapshot does not hold (committed between the snapshot and the
+	// publish); the rollback cannot bring them back. Normally empty.
+	Overwritten []int64 `json:"overwritten,omitempty"`
 }
 
 // Rollback puts a layer back to earlier content as a new version (one
@@ -59,6 +65,9 @@ func (s *Service) Rollback(ctx context.Context, layer, toImport string) (Rollbac
 	}
 	entries, err := s.readLog()
 	if err != nil {
+		return Rollback{}, err
+	}
+	if err := s.resolveIntents(ctx, l.Name, entries); err != nil {
 		return Rollback{}, err
 	}
 	undone := map[int]bool{}
@@ -84,6 +93,10 @@ func (s *Service) Rollback(ctx context.Context, layer, toImport string) (Rollbac
 			file = filepath.Join(s.dir, e.Upload, snapshotName(e.VersionBefore))
 			res.Undid, res.Restored = e.Upload, e.VersionBefore
 			res.Note = fmt.Sprintf("rollback: undo import %s (back to version %d)", e.Upload, e.VersionBefore)
+			if len(e.Overwritten) > 0 {
+				res.Overwritten = e.Overwritten
+				res.Note += fmt.Sprintf("; versions %v, overwritten by that import, are not restored", e.Overwritten)
+			}
 		case toImport != "" && e.Upload == toImport:
 			line, entry = i+1, e
 			file = filepath.Join(s.dir, e.Upload, publishedName(e.Version))
@@ -118,6 +131,50 @@ func (s *Service) Rollback(ctx context.Context, layer, toImport string) (Rollbac
 		s.log.Error("cannot append to the publish log", "err", err)
 	}
 	return res, nil
+}
+
+// resolveIntents turns into publishes the "publishing" lines of layer
+// whose publish line is missing but whose Apply committed: a crash (or a
+// failed log write) between the two. The version history tells: the
+// publish's version carries the note "import <id> <name>" and comes after
+// the intent's VersionBefore. Intents whose Apply failed have no such
+// version and stay ignored.
+func (s *Service) resolveIntents(ctx context.Context, layer string, entries []logEntry) error {
+	var versions []layers.Version
+	for i, e := range entries {
+		if e.Kind != "publishing" || e.Layer != layer || published(entries[i+1:], e) {
+			continue
+		}
+		if versions == nil {
+			var err error
+			if versions, err = s.store.Versions(ctx, layer); err != nil {
+				return err
+			}
+		}
+		for j := len(versions) - 1; j >= 0; j-- { // oldest first
+			v := versions[j]
+			if v.Version > e.VersionBefore && strings.HasPrefix(v.Note, publishNote(e.Upload, "")) {
+				entries[i].Kind, entries[i].Version = "publish", v.Version
+				for o := e.VersionBefore + 1; o < v.Version; o++ {
+					entries[i].Overwritten = append(entries[i].Overwritten, o)
+				}
+				s.log.Warn("a publish without its log line was found in the version history", "layer", layer, "upload", e.Upload, "version", v.Version)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// published reports whether the publish that intent announced has its
+// publish line among later.
+func published(later []logEntry, intent logEntry) bool {
+	for _, e := range later {
+		if e.Kind == "publish" && e.Layer == intent.Layer && e.Upload == intent.Upload && e.VersionBefore == intent.VersionBefore {
+			return true
+		}
+	}
+	return false
 }
 
 // appendLog adds one line to the publish log and flushes it to disk.

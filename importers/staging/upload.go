@@ -45,6 +45,11 @@ type Publication struct {
 	VersionBefore int64     `json:"version_before"` // the version the snapshot holds
 	Features      int       `json:"features"`
 	At            time.Time `json:"at"`
+	// Overwritten lists the versions committed by someone else between
+	// the snapshot and the publish (normally none): the publish replaced
+	// their content, and a rollback of it restores VersionBefore without
+	// them. They stay in the version history.
+	Overwritten []int64 `json:"overwritten,omitempty"`
 }
 
 // Upload is the record of one upload, as the API shows it.
@@ -87,6 +92,7 @@ type upload struct {
 	rec  Upload
 	dir  string
 	done chan struct{}
+	gone bool // deleted: no run may start in dir
 }
 
 // snapshot copies the record.

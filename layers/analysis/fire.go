@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"onemap/geo/route"
 	"onemap/layers"
 )
 
@@ -70,7 +71,7 @@ func (st *state) fire(ctx context.Context, b *base, e *Edits) (*fireEval, error)
 	if r == nil {
 		return st.fireFallback(b, ev)
 	}
-	key := fmt.Sprintf("fire|%s|%s|%s|%g", b.key, st.versionKey(layerRoads, layerStations), e.key(), st.s.opt.MaxRoadM)
+	key := fmt.Sprintf("fire|%s|%s|%s|%g|%s", b.key, st.versionKey(layerRoads, layerStations), e.key(), st.s.opt.MaxRoadM, st.closed.key())
 	v, _, err := st.cached(ctx, key, func() (any, error) {
 		snaps, err := st.cellSnaps(ctx, r, b, "built", b.builtCells)
 		if err != nil {
@@ -81,11 +82,15 @@ func (st *state) fire(ctx context.Context, b *base, e *Edits) (*fireEval, error)
 			pts[k] = s.Pt
 		}
 		ss := r.snap(pts, st.s.opt.MaxRoadM, true)
-		f := r.reach(ss, math.Inf(1))
+		f := r.reachIn(ss, math.Inf(1), route.Options{Closed: st.closed.set(r)})
 		cost := make([]float64, len(snaps))
 		from := make([]int32, len(snaps))
 		for k, p := range snaps {
 			cost[k], from[k] = f.at(p)
+			if p.edge >= 0 && st.closed.has(p.edge) {
+				// The cell's nearest road is closed: no engine gets there.
+				cost[k], from[k] = math.Inf(1), -1
+			}
 		}
 		return [3]any{ss, cost, from}, nil
 	})
@@ -95,6 +100,9 @@ func (st *state) fire(ctx context.Context, b *base, e *Edits) (*fireEval, error)
 	t := v.([3]any)
 	ev.snaps, ev.cost, ev.from = t[0].([]roadPos), t[1].([]float64), t[2].([]int32)
 	ev.method = fmt.Sprintf("raster of %g m cells over the built-up polygons; a cell is covered when its centre, snapped to the nearest road within %g m, is reached by road from a fire station within %g min of driving (rule %s; the %g min turnout of rule %s comes before it); road speeds per class, one-way streets honoured; areas on the sphere", b.g.cellM, st.s.opt.MaxRoadM, driveMin, ruleFireDrive, st.ruleOr(ruleFireTurnout, 1), ruleFireTurnout)
+	if d := st.closed.describe(); d != "" {
+		ev.method += "; " + d
+	}
 	return ev, nil
 }
 

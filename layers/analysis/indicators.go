@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"onemap/layers"
+	"onemap/layers/network"
 )
 
 // The reporting levels of GET /api/indicators?unit=.
@@ -22,6 +23,10 @@ type IndicatorsRequest struct {
 	Level string
 	// Edits are what-if changes applied in memory (nil: none).
 	Edits *Edits
+	// Closures makes the fire coverage honour closed roads: ClosuresNone
+	// (the plan's figure, every road open), ClosuresOperator,
+	// ClosuresHazard or ClosuresAll.
+	Closures string
 }
 
 // IndicatorsAnswer holds the indicators of every unit asked for, the fire
@@ -31,7 +36,18 @@ type IndicatorsRequest struct {
 type IndicatorsAnswer struct {
 	Units    []UnitIndicators  `json:"units"`
 	Stations []StationDistrict `json:"stations"`
+	// Closures names the road closures the fire coverage honoured (absent
+	// for the plan's figure with every road open).
+	Closures *ClosuresApplied `json:"closures,omitempty"`
 	Meta
+}
+
+// ClosuresApplied says which closed roads a fire coverage kept off.
+type ClosuresApplied struct {
+	Mode        string  `json:"mode"` // operator, hazard or all
+	ClosureIDs  []int64 `json:"closure_ids"`
+	HazardZones []int64 `json:"hazard_zones"`
+	ClosedEdges int     `json:"closed_edges"`
 }
 
 // indicatorLayers are the layers the indicators read.
@@ -58,12 +74,33 @@ func (s *Service) Indicators(ctx context.Context, req IndicatorsRequest) (*Indic
 	if err := req.Edits.Check(); err != nil {
 		return nil, err
 	}
+	if err := CheckClosures(req.Closures); err != nil {
+		return nil, err
+	}
 	st, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("indicators|%s|rules=%d|day=%s|level=%s|%s", st.versionKey(indicatorLayers()...), st.rules.Version, st.now.Format(time.DateOnly), req.Level, req.Edits.key())
-	v, hit, err := st.cached(ctx, key, func() (any, error) { return st.indicators(ctx, req) })
+	// Operator closures move no layer version: the ones in force are
+	// part of the key.
+	var closures []network.Closure
+	if (req.Closures == ClosuresOperator || req.Closures == ClosuresAll) && st.has(layerRoads, layers.Roads) {
+		if closures, err = s.net.Closures(ctx); err != nil && !layers.IsKind(err, layers.NotFound) {
+			return nil, err
+		}
+	}
+	ids := make([]int64, 0, len(closures))
+	for _, c := range closures {
+		ids = append(ids, c.ID)
+	}
+	key := fmt.Sprintf("indicators|%s|rules=%d|day=%s|level=%s|%s|closures=%s%v", st.versionKey(indicatorLayers()...), st.rules.Version, st.now.Format(time.DateOnly), req.Level, req.Edits.key(), req.Closures, ids)
+	v, hit, err := st.cached(ctx, key, func() (any, error) {
+		var err error
+		if st.closed, err = st.closedRoads(ctx, req.Closures, closures); err != nil {
+			return nil, err
+		}
+		return st.indicators(ctx, req)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +160,11 @@ func (st *state) indicators(ctx context.Context, req IndicatorsRequest) (*Indica
 	}
 	if ans.Stations, err = st.districts(ctx, b, fe, req.Edits); err != nil {
 		return nil, err
+	}
+	if c := st.closed; c != nil {
+		ans.Closures = &ClosuresApplied{Mode: c.mode, ClosureIDs: c.closures, HazardZones: c.zones, ClosedEdges: len(c.edges)}
+	} else if req.Closures != ClosuresNone {
+		st.note("没有路网：未应用道路封闭 — no roads are loaded: the closures option changes nothing")
 	}
 	ans.Meta = st.meta(req.Edits)
 	return ans, nil

@@ -221,6 +221,11 @@ type ownPos struct {
 // reach computes the field of the origins within budget (graph cost units;
 // +Inf: the whole graph). Origins that did not snap are skipped.
 func (r *roads) reach(origins []roadPos, budget float64) field {
+	return r.reachIn(origins, budget, route.Options{})
+}
+
+// reachIn is reach with route options (closed edges).
+func (r *roads) reachIn(origins []roadPos, budget float64, opt route.Options) field {
 	f := field{r: r, cost: make([]float64, len(r.ids)), origin: make([]int32, len(r.ids)), own: map[int32][]ownPos{}}
 	for i := range f.cost {
 		f.cost[i], f.origin[i] = math.Inf(1), -1
@@ -245,7 +250,7 @@ func (r *roads) reach(origins []roadPos, budget float64) field {
 	if math.IsInf(max, 1) {
 		max = math.MaxFloat64
 	}
-	for _, rv := range r.graph.Reach(locs, max, route.Outbound, route.Options{}) {
+	for _, rv := range r.graph.Reach(locs, max, route.Outbound, opt) {
 		v, ok := r.vidx[rv.Node]
 		if !ok {
 			continue

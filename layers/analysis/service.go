@@ -124,6 +124,8 @@ type state struct {
 	read     map[string]bool // layers the answer depends on
 	now      time.Time
 	notes    []string
+	// closed are the roads the fire coverage keeps off (nil: all open).
+	closed *closedRoads
 }
 
 // begin reads the catalog and the rules table.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"onemap/geo/route"
 	"onemap/internal/testenv"
 )
 
@@ -97,4 +98,33 @@ func BenchmarkBuildNetwork(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkFacilityTrees is the first nearest query's extra work after a
+// roads or fire station publish: one full search per fire station, kept
+// as its tree (trees.go).
+func BenchmarkFacilityTrees(b *testing.B) {
+	store := sharedDemo(b)
+	s := New(store, Options{})
+	n, err := s.Network(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var locs []route.Location
+	for _, f := range features(b, store, "fire_stations") {
+		l, err := n.Graph.Snap(f.Geometry.(orb.Point), route.SnapOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		locs = append(locs, l)
+	}
+	bytes := 0
+	for b.Loop() {
+		bytes = 0
+		for _, l := range locs {
+			bytes += n.Graph.Tree(l, route.Outbound).Bytes()
+		}
+	}
+	b.ReportMetric(float64(len(locs)), "trees")
+	b.ReportMetric(float64(bytes), "tree-bytes")
 }

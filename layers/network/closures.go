@@ -15,7 +15,8 @@ import (
 // Closure is a road closure an operator sets during an incident: one road
 // feature, or every road that touches an area, closed in both directions
 // until a time (or until deleted). Closures apply to every query at once,
-// without rebuilding the graph.
+// without rebuilding the graph, and are kept in the store when it can
+// keep them (layers.ClosureStore).
 type Closure struct {
 	ID      int64        `json:"id"`
 	Road    int64        `json:"road,omitempty"` // road feature ID
@@ -31,9 +32,22 @@ type Closure struct {
 // active reports whether the closure still holds at t.
 func (c Closure) active(t time.Time) bool { return c.Until == nil || t.Before(*c.Until) }
 
-// Closures holds the operators' road closures in memory. They do not
-// survive a restart of the service: an operator re-enters them. (Keeping
-// them in the store, with their history, is later work.)
+// closureKeeper is where a Service keeps the operators' closures: in the
+// store when it can (storedClosures: they survive a restart and apply on
+// every instance sharing the store), else in memory (Closures).
+type closureKeeper interface {
+	add(ctx context.Context, c Closure) (Closure, error)
+	remove(ctx context.Context, id int64) error
+	active(ctx context.Context) ([]Closure, error)
+}
+
+// maxClosures bounds the closures in force: a runaway client must not make
+// every query close thousands of edge sets.
+const maxClosures = 10000
+
+// Closures holds road closures in memory, for a store that cannot keep
+// them (layers.ClosureStore): they do not survive a restart of the
+// service, and other instances do not see them.
 type Closures struct {
 	mu     sync.Mutex
 	next   int64
@@ -44,40 +58,47 @@ type Closures struct {
 
 // newClosures makes an empty closure list.
 func newClosures(now func() time.Time) *Closures {
-	return &Closures{byID: map[int64]Closure{}, now: now, maxLen: 10000}
+	return &Closures{byID: map[int64]Closure{}, now: now, maxLen: maxClosures}
 }
 
-// add checks and stores a closure, giving it an ID.
-func (cs *Closures) add(c Closure) (Closure, error) {
-	const op = "network.Closures.add"
-	now := cs.now()
+// checkClosure refuses a closure that is not one road or one polygonal
+// area, that has already ended at now, or whose reason is too long.
+func checkClosure(c Closure, now time.Time) error {
+	const op = "network.checkClosure"
 	switch {
 	case c.Road == 0 && c.Area == nil:
-		return c, layers.Errorf(layers.Invalid, op, "a closure needs a road (the road feature's ID) or an area (a GeoJSON Polygon)")
+		return layers.Errorf(layers.Invalid, op, "a closure needs a road (the road feature's ID) or an area (a GeoJSON Polygon)")
 	case c.Road != 0 && c.Area != nil:
-		return c, layers.Errorf(layers.Invalid, op, "a closure is either one road or an area, not both; send two closures")
+		return layers.Errorf(layers.Invalid, op, "a closure is either one road or an area, not both; send two closures")
 	case c.Road < 0:
-		return c, layers.Errorf(layers.Invalid, op, "road must be a road feature's ID (a positive whole number), got %d", c.Road)
+		return layers.Errorf(layers.Invalid, op, "road must be a road feature's ID (a positive whole number), got %d", c.Road)
 	case c.Until != nil && !c.Until.After(now):
-		return c, layers.Errorf(layers.Invalid, op, "until %s is already past; give a time in the future, or leave it out for a closure that holds until deleted", c.Until.Format(time.RFC3339))
+		return layers.Errorf(layers.Invalid, op, "until %s is already past; give a time in the future, or leave it out for a closure that holds until deleted", c.Until.Format(time.RFC3339))
 	case len(c.Reason) > 500:
-		return c, layers.Errorf(layers.Invalid, op, "reason is %d bytes long; keep it under 500", len(c.Reason))
+		return layers.Errorf(layers.Invalid, op, "reason is %d bytes long; keep it under 500", len(c.Reason))
 	}
 	if c.Area != nil {
 		switch a := c.Area.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			if err := checkArea(a); err != nil {
-				return c, err
-			}
+			return checkArea(a)
 		default:
-			return c, layers.Errorf(layers.Invalid, op, "a closure area must be a Polygon or MultiPolygon, got %s", c.Area.GeoJSONType())
+			return layers.Errorf(layers.Invalid, op, "a closure area must be a Polygon or MultiPolygon, got %s", c.Area.GeoJSONType())
 		}
+	}
+	return nil
+}
+
+// add checks and stores a closure, giving it an ID.
+func (cs *Closures) add(_ context.Context, c Closure) (Closure, error) {
+	now := cs.now()
+	if err := checkClosure(c, now); err != nil {
+		return c, err
 	}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	cs.prune(now)
 	if len(cs.byID) >= cs.maxLen {
-		return c, layers.Errorf(layers.Conflict, op, "there are already %d road closures; delete some before adding more", len(cs.byID))
+		return c, layers.Errorf(layers.Conflict, "network.Closures.add", "there are already %d road closures; delete some before adding more", len(cs.byID))
 	}
 	cs.next++
 	c.ID = cs.next
@@ -117,7 +138,7 @@ func checkArea(g orb.Geometry) error {
 }
 
 // remove deletes a closure; NotFound when there is none (or it expired).
-func (cs *Closures) remove(id int64) error {
+func (cs *Closures) remove(_ context.Context, id int64) error {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	cs.prune(cs.now())
@@ -129,7 +150,7 @@ func (cs *Closures) remove(id int64) error {
 }
 
 // active lists the closures holding now, by ID.
-func (cs *Closures) active() []Closure {
+func (cs *Closures) active(context.Context) ([]Closure, error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	cs.prune(cs.now())
@@ -138,7 +159,7 @@ func (cs *Closures) active() []Closure {
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b Closure) int { return cmp.Compare(a.ID, b.ID) })
-	return out
+	return out, nil
 }
 
 // prune drops expired closures; the caller holds mu.
@@ -170,7 +191,7 @@ func (s *Service) AddClosure(ctx context.Context, c Closure) (Closure, error) {
 	if c.Road > 0 && n.byRoad[c.Road].n == 0 {
 		return c, layers.Errorf(layers.Invalid, "network.AddClosure", "road %d is not in the road graph of layer %s (no such drivable road feature)", c.Road, n.Layer)
 	}
-	c, err = s.closures.add(c)
+	c, err = s.closures.add(ctx, c)
 	if err != nil {
 		return c, err
 	}
@@ -185,7 +206,10 @@ func (s *Service) Closures(ctx context.Context) ([]Closure, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs := s.closures.active()
+	cs, err := s.closures.active(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range cs {
 		cs[i].Edges = len(n.closeRoads(cs[i]))
 	}
@@ -193,4 +217,6 @@ func (s *Service) Closures(ctx context.Context) ([]Closure, error) {
 }
 
 // DeleteClosure lifts a road closure; NotFound when there is none.
-func (s *Service) DeleteClosure(id int64) error { return s.closures.remove(id) }
+func (s *Service) DeleteClosure(ctx context.Context, id int64) error {
+	return s.closures.remove(ctx, id)
+}

@@ -27,7 +27,7 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 func TestClosures(t *testing.T) {
 	ctx := t.Context()
 	clk := &clock{t: time.Date(2026, 5, 12, 9, 0, 0, 0, time.UTC)}
-	s := New(sharedDemo(t), Options{Now: clk.now})
+	s := New(freshDemo(t), Options{Now: clk.now})
 	plain, err := s.Route(ctx, RouteRequest{From: haimenSeat, To: sijiaSeat})
 	if err != nil {
 		t.Fatal(err)
@@ -71,10 +71,10 @@ func TestClosures(t *testing.T) {
 		t.Errorf("closures %+v", list)
 	}
 
-	if err := s.DeleteClosure(a.ID); err != nil {
+	if err := s.DeleteClosure(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteClosure(a.ID); !layers.IsKind(err, layers.NotFound) {
+	if err := s.DeleteClosure(ctx, a.ID); !layers.IsKind(err, layers.NotFound) {
 		t.Errorf("deleting twice: %v, want NotFound", err)
 	}
 	again, _ := s.Route(ctx, RouteRequest{From: haimenSeat, To: sijiaSeat})
@@ -149,5 +149,83 @@ func TestGraphFollowsRoadsVersion(t *testing.T) {
 	}
 	if n3, _ := s.Network(ctx); n3 != n2 {
 		t.Error("an unchanged roads layer rebuilt the graph")
+	}
+}
+
+// TestClosuresKeptInStore: a closure set through one service applies on a
+// second one sharing the store (another instance) and on a new one (after
+// a restart); lifting it there lifts it everywhere; one that ends drops
+// out everywhere. A store that cannot keep closures keeps them in memory.
+func TestClosuresKeptInStore(t *testing.T) {
+	ctx := t.Context()
+	store := freshDemo(t)
+	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	a := New(store, Options{Now: clk.now, ClosureRefresh: -1})
+	b := New(store, Options{Now: clk.now, ClosureRefresh: -1})
+	plain, err := a.Route(ctx, RouteRequest{From: haimenSeat, To: sijiaSeat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	road := plain.Roads[len(plain.Roads)/2]
+	until := clk.now().Add(time.Hour)
+	c, err := a.AddClosure(ctx, Closure{Road: road, Until: &until, Reason: "塌方"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := b.Route(ctx, RouteRequest{From: haimenSeat, To: sijiaSeat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(other.Roads, road) || !slices.Equal(other.Applied.Closures, []int64{c.ID}) {
+		t.Errorf("the other instance drives closed road %d (closures applied %v)", road, other.Applied.Closures)
+	}
+	restarted := New(store, Options{Now: clk.now})
+	list, err := restarted.Closures(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].ID != c.ID || list[0].Road != road || list[0].Reason != "塌方" || list[0].Until == nil || !list[0].Until.Equal(until) || list[0].Edges == 0 {
+		t.Errorf("after a restart: %+v, want closure %d of road %d", list, c.ID, road)
+	}
+	if info, err := restarted.Info(ctx); err != nil || info.ClosuresKept != "store" || info.Closures != 1 {
+		t.Errorf("info: kept %q, %d closures (%v)", info.ClosuresKept, info.Closures, err)
+	}
+
+	mid := line(t, plain.Geometry)[len(line(t, plain.Geometry))/3]
+	box := orb.Bound{Min: orb.Point{mid[0] - 0.002, mid[1] - 0.002}, Max: orb.Point{mid[0] + 0.002, mid[1] + 0.002}}
+	area, err := b.AddClosure(ctx, Closure{Area: box.ToPolygon()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteClosure(ctx, area.ID); err != nil {
+		t.Fatalf("lifting on another instance: %v", err)
+	}
+	if err := b.DeleteClosure(ctx, area.ID); !layers.IsKind(err, layers.NotFound) {
+		t.Errorf("lifting twice: %v, want NotFound", err)
+	}
+	if list, _ := b.Closures(ctx); len(list) != 1 || list[0].ID != c.ID {
+		t.Errorf("after lifting the area: %+v", list)
+	}
+
+	clk.add(time.Hour)
+	for name, s := range map[string]*Service{"a": a, "b": b, "restarted": restarted} {
+		if list, _ := s.Closures(ctx); len(list) != 0 {
+			t.Errorf("%s after the end time: %+v", name, list)
+		}
+	}
+	back, _ := restarted.Route(ctx, RouteRequest{From: haimenSeat, To: sijiaSeat})
+	if !slices.Equal(back.Roads, plain.Roads) || len(back.Applied.Closures) != 0 {
+		t.Errorf("after the closure ended: roads differ, closures %v", back.Applied.Closures)
+	}
+
+	mem := New(struct{ layers.Store }{store}, Options{Now: clk.now})
+	if _, err := mem.AddClosure(ctx, Closure{Road: road}); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := mem.Info(ctx); info.ClosuresKept != "memory" || info.Closures != 1 {
+		t.Errorf("a store without closures: kept %q, %d closures", info.ClosuresKept, info.Closures)
+	}
+	if list, _ := restarted.Closures(ctx); len(list) != 0 {
+		t.Errorf("a closure kept in memory reached the store: %+v", list)
 	}
 }

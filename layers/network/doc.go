@@ -14,7 +14,12 @@
 // the answer says so. Fire response runs station → incident, shelters
 // incident → shelter.
 //
-// Operator road closures live in memory (Closures): they apply to every
-// query at once, expire at their end time, and are lost when the process
-// restarts. Keeping them in the store is later work.
+// Operator road closures are kept in the store (layers.ClosureStore, both
+// onemap stores), so they survive a restart and apply on every instance
+// sharing it; a store without it keeps them in memory (Closures). They
+// apply to every query at once and drop out at their end time.
+//
+// Nearest queries without closures read one search tree per facility,
+// grown on first use per facility layer version and graph (trees.go),
+// instead of searching from the incident; both give the same answers.
 package network

@@ -77,6 +77,13 @@ type NearestAnswer struct {
 	Excluded   map[string]int `json:"excluded,omitempty"`
 	Notes      []string       `json:"notes,omitempty"`
 	Applied    Applied        `json:"applied"`
+	// Method is how the answer was found: MethodTrees (read from search
+	// trees kept per facility) or MethodSearch (a search from the
+	// incident); MethodReason says why a query searched when trees were
+	// not used (closures or avoided zones, memory budget, trees being
+	// built). Both give the same answers.
+	Method       string `json:"method"`
+	MethodReason string `json:"method_reason,omitempty"`
 }
 
 // defaultDirection is the direction a layer kind's facilities travel.
@@ -168,6 +175,7 @@ func (s *Service) Nearest(ctx context.Context, r NearestRequest) (NearestAnswer,
 	}
 	// kept is a candidate that passed the filters, placed in this scope.
 	type kept struct {
+		idx       int // in cands
 		c         *candidate
 		pl        place
 		esc       *escape
@@ -182,7 +190,7 @@ func (s *Service) Nearest(ctx context.Context, r NearestRequest) (NearestAnswer,
 	}
 	for i := range cands {
 		c := &cands[i]
-		k := kept{c: c}
+		k := kept{idx: i, c: c}
 		switch l.Kind {
 		case layers.Shelters:
 			ok, reason, free := shelterAdmits(c.f.Properties)
@@ -242,9 +250,31 @@ func (s *Service) Nearest(ctx context.Context, r NearestRequest) (NearestAnswer,
 		for i, k := range plain {
 			locs[i] = k.pl.loc
 		}
-		for _, res := range g.Nearest(core, locs, r.K, dir, sc.opts(), true) {
+		var ts []*route.Tree
+		ts, ans.MethodReason = sc.plainTrees(l, cands, dir, eAt != nil)
+		for _, k := range plain {
+			if ts != nil && k.pl.loc != k.c.loc { // re-placed off a closed road
+				ts, ans.MethodReason = nil, "a facility had to be placed again for this query"
+			}
+		}
+		var found []route.Result
+		if ts != nil {
+			ans.Method = MethodTrees
+			mine := make([]*route.Tree, len(plain))
+			for i, k := range plain {
+				mine[i] = ts[k.idx]
+			}
+			found = g.NearestTrees(core, mine, r.K, true)
+		} else {
+			ans.Method = MethodSearch
+			found = g.Nearest(core, locs, r.K, dir, sc.opts(), true)
+		}
+		for _, res := range found {
 			hits = append(hits, hit{plain[res.Index], ordered(nil, &res.Path)})
 		}
+	}
+	if ans.Method == "" {
+		ans.Method = MethodSearch
 	}
 	var batched []kept
 	for _, k := range special {

@@ -56,7 +56,8 @@ type Network struct {
 	adjStart []int32
 	adjEdge  []int32
 
-	memo memo // values derived from this graph (see memo.go)
+	memo  memo      // values derived from this graph (see memo.go)
+	trees treeCache // per-facility search trees (see trees.go)
 }
 
 // span is a run of consecutive edge indices, first..first+n-1: the edges a

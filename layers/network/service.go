@@ -20,6 +20,16 @@ type Options struct {
 	// Now is the clock for closure expiry and zone validity; default
 	// time.Now.
 	Now func() time.Time
+	// TreeBudgetBytes bounds the memory of the per-facility search trees
+	// that answer nearest queries without closures (trees.go); 0 means
+	// DefaultTreeBudgetBytes, a negative value turns them off.
+	TreeBudgetBytes int
+	// Closures keeps the operators' road closures; nil takes the store
+	// when it implements layers.ClosureStore, else they are kept in
+	// memory only. ClosureRefresh is how long a copy read from the store
+	// is trusted (0: DefaultClosureRefresh; negative: read every query).
+	Closures       layers.ClosureStore
+	ClosureRefresh time.Duration
 }
 
 // Service answers routing questions over the layers of a store. It is safe
@@ -28,7 +38,7 @@ type Service struct {
 	store    layers.Store
 	opt      Options
 	graphs   *graphs
-	closures *Closures
+	closures closureKeeper
 }
 
 // New makes a Service over store. Nothing is read until the first query.
@@ -45,11 +55,18 @@ func New(store layers.Store, opt Options) *Service {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.Closures == nil {
+		opt.Closures, _ = store.(layers.ClosureStore)
+	}
+	var keep closureKeeper = newClosures(opt.Now)
+	if opt.Closures != nil {
+		keep = newStoredClosures(opt.Closures, opt.Now, opt.ClosureRefresh)
+	}
 	return &Service{
 		store:    store,
 		opt:      opt,
 		graphs:   &graphs{store: store, layer: opt.Roads},
-		closures: newClosures(opt.Now),
+		closures: keep,
 	}
 }
 
@@ -173,7 +190,10 @@ func (s *Service) scope(ctx context.Context, set Settings) (*scope, error) {
 		}
 		sc.hz, sc.hzKey = v.(*hazardSet), hzKey
 	}
-	closures := s.closures.active()
+	closures, err := s.closures.active(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range closures {
 		sc.closures = append(sc.closures, c.ID)
 	}
@@ -237,12 +257,21 @@ type Info struct {
 	BuildMS      float64 `json:"build_ms"`
 	MaxSnapM     float64 `json:"max_snap_m"`
 	Closures     int     `json:"closures"` // operator closures in force
+	// ClosuresKept is where they are kept: "store" (they survive a restart
+	// and apply on every instance sharing the store) or "memory".
+	ClosuresKept string `json:"closures_kept"`
 	// TurnRestrictions are the turn restrictions honoured (one per pair of
 	// edges); BadTurnRestrictions those the roads name but the graph cannot
 	// use.
 	TurnRestrictions    int `json:"turn_restrictions"`
 	BadTurnRestrictions int `json:"bad_turn_restrictions"`
 	Landmarks           int `json:"landmarks"` // of the goal-directed route search
+	// FacilityTrees counts the per-facility search trees kept for nearest
+	// queries, FacilityTreeBytes their memory and FacilityTreeBudget its
+	// bound (Options.TreeBudgetBytes).
+	FacilityTrees      int `json:"facility_trees"`
+	FacilityTreeBytes  int `json:"facility_tree_bytes"`
+	FacilityTreeBudget int `json:"facility_tree_budget_bytes"`
 }
 
 // Info reports the current road graph, building it if needed.
@@ -252,10 +281,28 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 		return Info{}, err
 	}
 	st := n.Stats()
+	closures, err := s.closures.active(ctx)
+	if err != nil {
+		return Info{}, err
+	}
+	trees, treeBytes := n.trees.stats()
+	budget := s.opt.TreeBudgetBytes
+	if budget == 0 {
+		budget = DefaultTreeBudgetBytes
+	}
 	return Info{
+		FacilityTrees: trees, FacilityTreeBytes: treeBytes, FacilityTreeBudget: max(budget, 0),
 		Layer: n.Layer, RoadsVersion: n.Version, Edges: st.Edges, Vertices: st.Nodes, SkippedRoads: n.Skipped,
 		Bytes: st.Bytes, BytesPerEdge: round3(st.BytesPerEdge()), BuildMS: round3(float64(n.BuildTime.Microseconds()) / 1000),
-		MaxSnapM: s.opt.MaxSnapM, Closures: len(s.closures.active()),
+		MaxSnapM: s.opt.MaxSnapM, Closures: len(closures), ClosuresKept: s.closuresKept(),
 		TurnRestrictions: n.Restrictions, BadTurnRestrictions: n.BadRestrictions, Landmarks: st.Landmarks,
 	}, nil
+}
+
+// closuresKept names where the closures are kept, for Info.
+func (s *Service) closuresKept() string {
+	if _, ok := s.closures.(*storedClosures); ok {
+		return "store"
+	}
+	return "memory"
 }

@@ -1,0 +1,220 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"onemap/geo/evac"
+	"onemap/geo/route"
+	"onemap/layers"
+	"onemap/layers/network"
+)
+
+// evacWalkRoads is the walking graph of an evacuation: every road both
+// ways at its length in metres, except motorways, which people on foot may
+// not use (kept in the graph but closed both ways, so nothing snaps to
+// them).
+func (st *state) evacWalkRoads(ctx context.Context) (*roads, error) {
+	d, err := st.driveRoads(ctx)
+	if d == nil || err != nil {
+		return nil, err
+	}
+	n, err := st.s.net.Network(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, _, err := st.cached(ctx, fmt.Sprintf("evacwalk|%s|%d", n.Layer, n.Version), func() (any, error) {
+		es := n.Edges()
+		re := make([]route.Edge, len(es))
+		for i, e := range es {
+			c := e.LengthM
+			if !walkable(e.Class) {
+				c = -1
+			}
+			re[i] = route.Edge{ID: e.ID, From: e.From, To: e.To, Geometry: e.Geometry, LengthM: e.LengthM, ForwardS: c, BackwardS: c}
+		}
+		g, err := route.Build(re, nil)
+		if err != nil {
+			return nil, layers.Wrap(err, layers.Internal, "analysis.evacWalkRoads", "could not build the walking graph")
+		}
+		r := newRoads(g, n.Version, es, true)
+		for i, e := range es {
+			if !walkable(e.Class) {
+				r.fwd[i], r.bwd[i] = -1, -1
+			}
+		}
+		return r, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*roads), nil
+}
+
+// walkable reports whether people on foot may use a road class.
+func walkable(class string) bool { return class != "motorway" }
+
+// evacArcs measures the trip from every origin to every candidate shelter
+// within req.MaxMin and returns them as arcs in minutes: one search per
+// origin (geo/route OneToMany), stopping once every shelter in reach is
+// settled or the time is up. noRoad marks the
+// origins farther than Options.MaxRoadM from a road they could use.
+func (st *state) evacArcs(ctx context.Context, req EvacuationRequest, origins []evacOrigin, cands []EvacShelter, closures []network.Closure, ans *EvacuationAnswer) ([]evac.Arc, []bool, error) {
+	noRoad := make([]bool, len(origins))
+	var r *roads
+	var err error
+	if req.Mode == EvacWalk {
+		r, err = st.evacWalkRoads(ctx)
+	} else {
+		r, err = st.driveRoads(ctx)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	maxRoad := st.s.opt.MaxRoadM
+	if r == nil {
+		lambda, err := st.rule("fire.road_curvature")
+		if err != nil {
+			return nil, nil, err
+		}
+		speed := req.WalkKmh
+		if req.Mode == EvacDrive {
+			if speed, err = st.rule("fire.urban_speed_kmh"); err != nil {
+				return nil, nil, err
+			}
+		}
+		ans.Travel = fmt.Sprintf("straight-line fallback (no roads are loaded): great-circle distance × λ = %g (fire.road_curvature) at %g km/h", lambda, speed)
+		st.note("没有路网：疏散时间按直线距离估算 — no roads are loaded: trip times are straight-line estimates")
+		var arcs []evac.Arc
+		for i, o := range origins {
+			for j, c := range cands {
+				if t := minutes(haversine(o.pt, orb.Point(c.Point))*lambda, speed); t <= req.MaxMin {
+					arcs = append(arcs, evac.Arc{Origin: i, Shelter: j, Cost: t})
+				}
+			}
+		}
+		return arcs, noRoad, nil
+	}
+	if req.Mode == EvacWalk {
+		ans.Travel = fmt.Sprintf("walking network time at %g km/h: place → nearest walkable road (within %g m, motorways excluded) → along roads in either direction → the shelter's road → the shelter", req.WalkKmh, maxRoad)
+	} else {
+		ans.Travel = fmt.Sprintf("drive time at the road classes' speeds, one-way streets honoured, plus the walk between each end and its road (within %g m) at %g km/h", maxRoad, req.WalkKmh)
+	}
+	closed, err := st.evacClosed(ctx, r, closures, ans)
+	if err != nil {
+		return nil, nil, err
+	}
+	pts := make([]orb.Point, len(cands))
+	for j, c := range cands {
+		pts[j] = orb.Point(c.Point)
+	}
+	sp := r.snap(pts, maxRoad, true)
+	sloc := make([]route.Location, len(cands))
+	for j := range cands {
+		sloc[j], _ = r.location(sp[j])
+	}
+	opts := make([]orb.Point, len(origins))
+	for i, o := range origins {
+		opts[i] = o.pt
+	}
+	op := r.snap(opts, maxRoad, true)
+	// legMin is the time of a walk between a place and its road.
+	legMin := func(m float64) float64 { return minutes(m, req.WalkKmh) }
+	perArcs := make([][]evac.Arc, len(origins))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(origins)))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(origins); i += workers {
+				if ctx.Err() != nil {
+					return
+				}
+				if !op[i].ok {
+					noRoad[i] = true
+					continue
+				}
+				left := req.MaxMin - legMin(op[i].snapM)
+				if left < 0 {
+					continue
+				}
+				var budget float64
+				if req.Mode == EvacWalk {
+					budget = left * req.WalkKmh * 1000 / 60
+				} else {
+					budget = left * 60
+				}
+				from, _ := r.location(op[i])
+				var idx []int
+				var targets []route.Location
+				for j := range cands {
+					if !sp[j].ok {
+						continue
+					}
+					if req.Mode == EvacWalk && haversine(origins[i].pt, pts[j]) > budget+op[i].snapM+sp[j].snapM {
+						continue
+					}
+					idx = append(idx, j)
+					targets = append(targets, sloc[j])
+				}
+				if len(targets) == 0 {
+					continue
+				}
+				for _, res := range r.graph.OneToMany(from, targets, route.Options{Cutoff: budget, Closed: closed}, false) {
+					j, c := idx[res.Index], res.CostS
+					if math.IsInf(c, 1) || c > budget {
+						continue
+					}
+					var t float64
+					if req.Mode == EvacWalk {
+						t = legMin(op[i].snapM + c + sp[j].snapM)
+					} else {
+						t = legMin(op[i].snapM+sp[j].snapM) + c/60
+					}
+					if t <= req.MaxMin {
+						perArcs[i] = append(perArcs[i], evac.Arc{Origin: i, Shelter: j, Cost: t})
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, layers.Wrap(err, layers.Unavailable, "analysis.Evacuation", "the evacuation was cancelled")
+	}
+	var arcs []evac.Arc
+	for _, a := range perArcs {
+		arcs = append(arcs, a...)
+	}
+	for j := range cands {
+		if !sp[j].ok {
+			st.note("有避难场所距道路超过吸附距离，无法到达 — some shelters are farther than the snap distance from any road and receive nobody")
+			break
+		}
+	}
+	return arcs, noRoad, nil
+}
+
+// evacClosed is the operators' road closures as closed edges of r's graph
+// (which numbers its edges as the road network does); nil when nothing is
+// closed.
+func (st *state) evacClosed(ctx context.Context, r *roads, closures []network.Closure, ans *EvacuationAnswer) (*route.EdgeSet, error) {
+	ans.Closures = []int64{}
+	if len(closures) == 0 {
+		return nil, nil
+	}
+	c, err := st.closedRoads(ctx, ClosuresOperator, closures)
+	if c == nil || err != nil {
+		return nil, err
+	}
+	ans.Closures = c.closures
+	ans.ClosedEdges = len(c.edges)
+	ans.Travel += fmt.Sprintf("; the %d road edges closed by operators (closures %v) are not used", len(c.edges), c.closures)
+	return c.set(r), nil
+}
