@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"onemap/layers/analysis"
-	"onemap/layers/demo"
-	"onemap/sql"
 )
 
 // coverageSpacingM is how densely the exact computation samples the roads:
@@ -42,15 +40,7 @@ const coverageSpacingM = 15
 //     built-up union.
 func TestFireCoverageMatchesPostGIS(t *testing.T) {
 	ctx := t.Context()
-	dbURL := freshSchemaURL(t)
-	store, err := sql.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := demo.Load(ctx, store, demo.Generate(1), nil); err != nil {
-		t.Fatal(err)
-	}
+	store, dbURL := freshDemoStore(t)
 	ans, err := analysis.New(store, nil, analysis.Options{}).Indicators(ctx, analysis.IndicatorsRequest{Level: analysis.LevelDistrict})
 	if err != nil {
 		t.Fatal(err)

@@ -1,18 +1,14 @@
 package main
 
 import (
-	"net/url"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
-	"onemap/internal/testenv"
 	"onemap/layers"
 	"onemap/layers/analysis"
-	"onemap/layers/demo"
 	"onemap/layers/network"
-	"onemap/sql"
 )
 
 // benchIndicatorsSchema keeps the demo district for the indicator bench
@@ -43,28 +39,8 @@ const benchRepeat = 5
 // case reports its median in ms (onemap) or its time (SQL, psql \timing).
 func BenchmarkIndicatorsVsPostGIS(b *testing.B) {
 	ctx := b.Context()
-	base := testenv.DatabaseURL(b)
-	newPsql(b, base).run(b, "CREATE SCHEMA IF NOT EXISTS "+benchIndicatorsSchema)
-	u, err := url.Parse(base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", benchIndicatorsSchema+",public")
-	u.RawQuery = q.Encode()
-	store, err := sql.Open(ctx, u.String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { store.Close() })
-	if _, err := store.Layer(ctx, "roads"); layers.IsKind(err, layers.NotFound) {
-		if err := demo.Load(ctx, store, demo.Generate(1), nil); err != nil {
-			b.Fatal(err)
-		}
-	} else if err != nil {
-		b.Fatal(err)
-	}
-	pg := newPsql(b, u.String())
+	store, schemaURL := benchDemoStore(b, benchIndicatorsSchema)
+	pg := newPsql(b, schemaURL)
 	pg.run(b, "DROP TABLE IF EXISTS pgr_edges;\n"+pgrEdgeTableSQL("roads", "pgr_edges"))
 
 	median := func(b *testing.B, fn func() time.Duration) {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,9 +14,7 @@ import (
 	"onemap/geo/route"
 	"onemap/internal/testenv"
 	"onemap/layers"
-	"onemap/layers/demo"
 	"onemap/layers/network"
-	"onemap/sql"
 )
 
 // benchRoutingSchema keeps the demo district and its pgRouting edge table
@@ -36,30 +33,9 @@ const benchRoutingSchema = "onemap_bench_routing"
 //	ONEMAP_TEST_DATABASE_URL=... go test -run '^$' -bench RoutingVsPgRouting -benchtime 100x ./cmd/onemap/
 func BenchmarkRoutingVsPgRouting(b *testing.B) {
 	ctx := b.Context()
-	base := testenv.DatabaseURL(b)
-	pg := newPsql(b, base)
-	pg.run(b, "CREATE SCHEMA IF NOT EXISTS "+benchRoutingSchema)
-	u, err := url.Parse(base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", benchRoutingSchema+",public")
-	u.RawQuery = q.Encode()
-	store, err := sql.Open(ctx, u.String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { store.Close() })
-	if _, err := store.Layer(ctx, "roads"); layers.IsKind(err, layers.NotFound) {
-		if err := demo.Load(ctx, store, demo.Generate(1), nil); err != nil {
-			b.Fatal(err)
-		}
-	} else if err != nil {
-		b.Fatal(err)
-	}
+	store, schemaURL := benchDemoStore(b, benchRoutingSchema)
 	// Rebuilt every run, so it always matches the stored roads.
-	pg = newPsql(b, u.String())
+	pg := newPsql(b, schemaURL)
 	pg.run(b, "DROP TABLE IF EXISTS pgr_edges;\n"+pgrEdgeTableSQL("roads", "pgr_edges"))
 	svc := network.New(store, network.Options{})
 	n, err := svc.Network(ctx)

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"onemap/geo/route"
+	"onemap/internal/testenv"
 	"onemap/layers"
 	"onemap/layers/demo"
 	"onemap/layers/network"
@@ -37,15 +38,7 @@ const (
 // the vertices' coordinates, snapped), and every edge cost must agree.
 func TestRoutingMatchesPgRouting(t *testing.T) {
 	ctx := t.Context()
-	dbURL := freshSchemaURL(t)
-	store, err := sql.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := demo.Load(ctx, store, demo.Generate(1), nil); err != nil {
-		t.Fatal(err)
-	}
+	store, dbURL := freshDemoStore(t)
 	svc := network.New(store, network.Options{})
 	n, err := svc.Network(ctx)
 	if err != nil {
@@ -263,4 +256,49 @@ func (p *psql) dijkstra(t testing.TB, table string, pairs [][2]int64) map[[2]int
 		out[[2]int64{a, b}] = c
 	}
 	return out
+}
+
+// freshDemoStore is a PostGIS store on a fresh schema holding the demo
+// district (seed 1), and the schema's URL for psql.
+func freshDemoStore(t *testing.T) (*sql.Store, string) {
+	t.Helper()
+	dbURL := freshSchemaURL(t)
+	store, err := sql.Open(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := demo.Load(t.Context(), store, demo.Generate(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	return store, dbURL
+}
+
+// benchDemoStore is a PostGIS store on the named schema, kept between runs
+// and filled with the demo district (seed 1) on the first, and the schema's
+// URL for psql.
+func benchDemoStore(b *testing.B, schema string) (*sql.Store, string) {
+	b.Helper()
+	base := testenv.DatabaseURL(b)
+	newPsql(b, base).run(b, "CREATE SCHEMA IF NOT EXISTS "+schema)
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema+",public")
+	u.RawQuery = q.Encode()
+	store, err := sql.Open(b.Context(), u.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	if _, err := store.Layer(b.Context(), "roads"); layers.IsKind(err, layers.NotFound) {
+		if err := demo.Load(b.Context(), store, demo.Generate(1), nil); err != nil {
+			b.Fatal(err)
+		}
+	} else if err != nil {
+		b.Fatal(err)
+	}
+	return store, u.String()
 }
