@@ -281,7 +281,7 @@ func (st *state) access(ctx context.Context, req AccessRequest, decay access.Dec
 		radius = append(radius, r)
 	}
 	dem := demand(b, req.CellM, b.landCells)
-	walk, err := st.walkRoads(ctx)
+	walk, err := st.walkRoads(ctx, false)
 	if err != nil {
 		return nil, err
 	}

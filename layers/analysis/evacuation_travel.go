@@ -15,50 +15,6 @@ import (
 	"onemap/layers/network"
 )
 
-// evacWalkRoads is the walking graph of an evacuation: every road both
-// ways at its length in metres, except motorways, which people on foot may
-// not use (kept in the graph but closed both ways, so nothing snaps to
-// them).
-func (st *state) evacWalkRoads(ctx context.Context) (*roads, error) {
-	d, err := st.driveRoads(ctx)
-	if d == nil || err != nil {
-		return nil, err
-	}
-	n, err := st.s.net.Network(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v, _, err := st.cached(ctx, fmt.Sprintf("evacwalk|%s|%d", n.Layer, n.Version), func() (any, error) {
-		es := n.Edges()
-		re := make([]route.Edge, len(es))
-		for i, e := range es {
-			c := e.LengthM
-			if !walkable(e.Class) {
-				c = -1
-			}
-			re[i] = route.Edge{ID: e.ID, From: e.From, To: e.To, Geometry: e.Geometry, LengthM: e.LengthM, ForwardS: c, BackwardS: c}
-		}
-		g, err := route.Build(re, nil)
-		if err != nil {
-			return nil, layers.Wrap(err, layers.Internal, "analysis.evacWalkRoads", "could not build the walking graph")
-		}
-		r := newRoads(g, n.Version, es, true)
-		for i, e := range es {
-			if !walkable(e.Class) {
-				r.fwd[i], r.bwd[i] = -1, -1
-			}
-		}
-		return r, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*roads), nil
-}
-
-// walkable reports whether people on foot may use a road class.
-func walkable(class string) bool { return class != "motorway" }
-
 // evacArcs measures the trip from every origin to every candidate shelter
 // within req.MaxMin and returns them as arcs in minutes: one search per
 // origin (geo/route OneToMany), stopping once every shelter in reach is
@@ -69,7 +25,7 @@ func (st *state) evacArcs(ctx context.Context, req EvacuationRequest, origins []
 	var r *roads
 	var err error
 	if req.Mode == EvacWalk {
-		r, err = st.evacWalkRoads(ctx)
+		r, err = st.walkRoads(ctx, true)
 	} else {
 		r, err = st.driveRoads(ctx)
 	}

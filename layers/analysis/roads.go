@@ -58,8 +58,10 @@ func (st *state) driveRoads(ctx context.Context) (*roads, error) {
 }
 
 // walkRoads returns the walking graph (metres, both directions on every
-// road) of the roads layer, or nil without roads.
-func (st *state) walkRoads(ctx context.Context) (*roads, error) {
+// road) of the roads layer, or nil without roads. With footOnly the roads
+// people on foot may not use (see walkable) stay in the graph but are closed
+// both ways, so nothing snaps to them: the evacuation's walking graph.
+func (st *state) walkRoads(ctx context.Context, footOnly bool) (*roads, error) {
 	d, err := st.driveRoads(ctx)
 	if d == nil || err != nil {
 		return nil, err
@@ -68,23 +70,37 @@ func (st *state) walkRoads(ctx context.Context) (*roads, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, _, err := st.cached(ctx, fmt.Sprintf("walk|%s|%d", n.Layer, n.Version), func() (any, error) {
+	v, _, err := st.cached(ctx, fmt.Sprintf("walk|%t|%s|%d", footOnly, n.Layer, n.Version), func() (any, error) {
 		es := n.Edges()
+		closed := func(e network.Edge) bool { return footOnly && !walkable(e.Class) }
 		re := make([]route.Edge, len(es))
 		for i, e := range es {
-			re[i] = route.Edge{ID: e.ID, From: e.From, To: e.To, Geometry: e.Geometry, LengthM: e.LengthM, ForwardS: e.LengthM, BackwardS: e.LengthM}
+			c := e.LengthM
+			if closed(e) {
+				c = -1
+			}
+			re[i] = route.Edge{ID: e.ID, From: e.From, To: e.To, Geometry: e.Geometry, LengthM: e.LengthM, ForwardS: c, BackwardS: c}
 		}
 		g, err := route.Build(re, nil)
 		if err != nil {
 			return nil, layers.Wrap(err, layers.Internal, "analysis.walkRoads", "could not build the walking graph")
 		}
-		return newRoads(g, n.Version, es, true), nil
+		r := newRoads(g, n.Version, es, true)
+		for i, e := range es {
+			if closed(e) {
+				r.fwd[i], r.bwd[i] = -1, -1
+			}
+		}
+		return r, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return v.(*roads), nil
 }
+
+// walkable reports whether people on foot may use a road class.
+func walkable(class string) bool { return class != "motorway" }
 
 func newRoads(g *route.Graph, version int64, es []network.Edge, walk bool) *roads {
 	r := &roads{graph: g, version: version, vidx: map[int64]int32{}, edges: es}

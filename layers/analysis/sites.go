@@ -457,7 +457,7 @@ func (st *state) siteCosts(ctx context.Context, b *base, req SitesRequest, dem [
 	if req.Facility == FacilityFireStation {
 		r, err = st.driveRoads(ctx)
 	} else {
-		r, err = st.walkRoads(ctx)
+		r, err = st.walkRoads(ctx, false)
 	}
 	if err != nil {
 		return nil, "", err
