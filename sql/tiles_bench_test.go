@@ -56,7 +56,7 @@ func BenchmarkTiles(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		raw := rawTileSQL(l)
+		raw := RawTileSQL(l)
 		for _, z := range []maptile.Zoom{10, 12, 14} {
 			tile := maptile.At(orb.Point{121.30, 31.96}, z)
 			r, err := layers.TileRequest{Layer: name, Z: int(z), X: int(tile.X), Y: int(tile.Y)}.Check()
@@ -139,22 +139,6 @@ func mercatorVariant(b *testing.B, text string, l layers.Layer) string {
 		b.Fatalf("the EPSG:3857 variant still transforms or reads the EPSG:4326 table:\n%s", out)
 	}
 	return out
-}
-
-// rawTileSQL is the plain tile query of pg_tileserv's shape, with values
-// bound: $1..$3 the tile, $4 the layer name.
-func rawTileSQL(l layers.Layer) string {
-	cols := ""
-	for _, f := range l.Schema.Fields {
-		if f.Type != layers.JSON {
-			cols += ", " + pgx.Identifier{f.Name}.Sanitize()
-		}
-	}
-	return `SELECT ST_AsMVT(q, $4::text, 4096, 'geom', 'fid') FROM (
-  SELECT fid, ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope($1::int, $2::int, $3::int), 4096, 64, true) AS geom` + cols + `
-  FROM ` + pgx.Identifier{l.Name}.Sanitize() + `
-  WHERE geom && ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => 64.0 / 4096), 4326)
-) AS q`
 }
 
 // mercatorCopy makes l's table's EPSG:3857 copy (name_3857, with geom_3857

@@ -45,11 +45,11 @@ func BenchmarkMixedLoad(b *testing.B) {
 		if err := run(context.Background(), []string{"demo", "-database-url", dbURL, "-seed", "1"}, env(), io.Discard, io.Discard); err != nil {
 			b.Fatalf("loading the demo district into PostGIS: %v", err)
 		}
-		s := startServeTB(b, env(), "-database-url", dbURL)
+		s := startServeLog(b, false, env(), "-admin-addr", "127.0.0.1:0", "-log-format", "json", "-database-url", dbURL)
 		mixedLoad(b, s, cfg)
 	})
 	b.Run("gpkg", func(b *testing.B) {
-		s := startServeTB(b, env(), "-data", filepath.Join(b.TempDir(), "onemap.gpkg"))
+		s := startServeLog(b, false, env(), "-admin-addr", "127.0.0.1:0", "-log-format", "json", "-data", filepath.Join(b.TempDir(), "onemap.gpkg"))
 		mixedLoad(b, s, cfg)
 	})
 }
@@ -349,27 +349,4 @@ func (m *loadMix) Target(t *vegeta.Target) error {
 		t.URL = fmt.Sprintf("%s/api/nearest?layer=%s&at=%.5f,%.5f", m.base, layer, p[0], p[1])
 	}
 	return nil
-}
-
-// startServeTB is startServe for benchmarks.
-func startServeTB(tb testing.TB, getenv func(string) string, args ...string) *started {
-	tb.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &started{cancel: cancel, done: make(chan error, 1), stdout: newOutput(), stderr: newOutput()}
-	go func() {
-		s.done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-log-format", "json"}, args...), getenv, s.stdout, io.Discard)
-	}()
-	tb.Cleanup(func() {
-		cancel()
-		<-s.done
-	})
-	select {
-	case s.url = <-s.stdout.listening:
-	case err := <-s.done:
-		s.done <- err
-		tb.Fatalf("serve stopped before listening: %v", err)
-	case <-time.After(5 * time.Minute):
-		tb.Fatal("serve did not listen")
-	}
-	return s
 }

@@ -75,14 +75,26 @@ type started struct {
 
 // startServe runs "onemap serve" with args on a free port and waits until it
 // listens. The guard timeout only turns a hang into a readable failure.
-func startServe(t *testing.T, getenv func(string) string, args ...string) *started {
-	t.Helper()
+func startServe(tb testing.TB, getenv func(string) string, args ...string) *started {
+	tb.Helper()
+	return startServeLog(tb, true, getenv, args...)
+}
+
+// startServeLog is startServe that keeps the program's log for failure
+// messages only when keepLog is set: a load benchmark's request log would
+// grow without bound.
+func startServeLog(tb testing.TB, keepLog bool, getenv func(string) string, args ...string) *started {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &started{cancel: cancel, done: make(chan error, 1), stdout: newOutput(), stderr: newOutput()}
+	var logw io.Writer = io.Discard
+	if keepLog {
+		logw = s.stderr
+	}
 	go func() {
-		s.done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), getenv, s.stdout, s.stderr)
+		s.done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), getenv, s.stdout, logw)
 	}()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		cancel()
 		<-s.done
 	})
@@ -90,9 +102,9 @@ func startServe(t *testing.T, getenv func(string) string, args ...string) *start
 	case s.url = <-s.stdout.listening:
 	case err := <-s.done:
 		s.done <- err
-		t.Fatalf("serve stopped before listening: %v\n%s", err, s.stderr)
+		tb.Fatalf("serve stopped before listening: %v\n%s", err, s.stderr)
 	case <-time.After(5 * time.Minute):
-		t.Fatalf("serve did not listen:\n%s", s.stderr)
+		tb.Fatalf("serve did not listen:\n%s", s.stderr)
 	}
 	return s
 }

@@ -7,16 +7,14 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"onemap/sql"
 	"os"
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
-
-	"onemap/layers"
 )
 
 // urls prints the fixed tile list of one layer: at zooms 10–12 every tile
@@ -66,23 +64,6 @@ func urls(args []string) error {
 	return nil
 }
 
-// rawSQL is the plain tile query of pg_tileserv's shape, every value bound
-// ($1..$3 the tile, $4 the layer's name), every non-JSON attribute, no
-// counts, caps, clustering or generalisation.
-func rawSQL(l layers.Layer) string {
-	cols := ""
-	for _, f := range l.Schema.Fields {
-		if f.Type != layers.JSON {
-			cols += ", " + pgx.Identifier{f.Name}.Sanitize()
-		}
-	}
-	return `SELECT ST_AsMVT(q, $4::text, 4096, 'geom', 'fid') FROM (
-  SELECT fid, ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope($1::int, $2::int, $3::int), 4096, 64, true) AS geom` + cols + `
-  FROM ` + pgx.Identifier{l.Name}.Sanitize() + `
-  WHERE geom && ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => 64.0 / 4096), 4326)
-) AS q`
-}
-
 // raw serves the bench layers' tiles by rawSQL through a pgx pool with the
 // session settings the store uses (no JIT, no parallel workers), so that
 // the two differ only in what they ask PostGIS.
@@ -106,7 +87,7 @@ func raw(ctx context.Context, args []string) error {
 	defer pool.Close()
 	texts := map[string]string{}
 	for _, bl := range benchLayers {
-		texts[bl.l.Name] = rawSQL(bl.l)
+		texts[bl.l.Name] = sql.RawTileSQL(bl.l)
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		parts := strings.Split(strings.TrimSuffix(strings.Trim(r.URL.Path, "/"), ".mvt"), "/")
