@@ -102,7 +102,24 @@ type tileData struct {
 	Points  bool
 	Columns []layers.Field
 	Band    int
+	// HoldDrawn has tile_mvt hold the drawn rows for a second try under the
+	// byte cap, as it always does at a generalised zoom (Band > 0); see
+	// holdDrawnBelowZoom.
+	HoldDrawn bool
 }
+
+// holdDrawnBelowZoom: below this zoom tile_mvt holds the drawn points of an
+// unclustered point layer for a second try under the byte cap, as it does
+// for lines and polygons at generalised zooms. Dense points fill the byte
+// cap there (a zoom-12 tile of the bench's 1,000,000 points holds 14,000 of
+// them, 550 KB), and without the second try such a tile is read, drawn and
+// encoded twice; from zoom 13 on tiles seldom reach the cap, and holding
+// the rows would cost a fifth of every tile.
+const holdDrawnBelowZoom = 13
+
+// TwoTries reports whether tile_mvt encodes a tile over the byte cap again
+// from the rows it drew.
+func (d tileData) TwoTries() bool { return d.Band > 0 || d.HoldDrawn }
 
 // MaxBytesParam is the parameter of tile_mvt_thinned that holds the byte
 // cap: the one after the others (run appends it).
@@ -306,14 +323,15 @@ func (t *Tiles) statements(ctx context.Context, r layers.TileRequest) (tileTexts
 		t.mu.Unlock()
 	}
 	plan := t.plan(lt.l, r.Z)
-	key := planShape(plan)
+	hold := lt.l.Schema.Geometry == layers.PointType && plan.ClusterCell == 0 && r.Z < holdDrawnBelowZoom
+	key := fmt.Sprintf("%s/hold=%t", planShape(plan), hold)
 	t.mu.RLock()
 	texts, ok := lt.shapes[key]
 	t.mu.RUnlock()
 	if ok {
 		return texts, plan, nil
 	}
-	texts, err := t.renderPlan(lt.l, plan)
+	texts, err := t.renderPlanHolding(lt.l, plan, hold)
 	if err != nil {
 		return tileTexts{}, layers.TilePlan{}, err
 	}
@@ -331,7 +349,12 @@ func (t *Tiles) render(l layers.Layer) (tileTexts, error) {
 
 // renderPlan renders the tile statements of a layer for one plan.
 func (t *Tiles) renderPlan(l layers.Layer, p layers.TilePlan) (tileTexts, error) {
-	d := tileData{Table: l.Name, Points: l.Schema.Geometry == layers.PointType, Columns: p.Fields, Band: p.Band}
+	return t.renderPlanHolding(l, p, false)
+}
+
+// renderPlanHolding renders them with tileData.HoldDrawn set to hold.
+func (t *Tiles) renderPlanHolding(l layers.Layer, p layers.TilePlan, hold bool) (tileTexts, error) {
+	d := tileData{Table: l.Name, Points: l.Schema.Geometry == layers.PointType, Columns: p.Fields, Band: p.Band, HoldDrawn: hold}
 	var texts tileTexts
 	var err error
 	if p.ClusterCell > 0 {
