@@ -60,7 +60,7 @@ func BenchmarkWebAppFirstRender(b *testing.B) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		b.Skipf("Chromium is not installed: %v", err)
 	}
-	url := benchServe(b, filepath.Join(b.TempDir(), "onemap.gpkg"))
+	url := startServe(b, env(), "-data", filepath.Join(b.TempDir(), "onemap.gpkg")).url
 	browser := newBrowser(b)
 
 	// One load first, uncounted: the fresh server builds its tile caches
@@ -240,55 +240,4 @@ func processTreeCPU(pid int) float64 {
 		}
 	}
 	return sum
-}
-
-// newBrowser starts Debian's Chromium, headless, without a GPU (WebGL runs
-// on SwiftShader), at a command hall's screen size.
-func newBrowser(tb testing.TB) context.Context {
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.UserDataDir(tb.TempDir()),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1920, 1080),
-	)
-	tb.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	tb.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		tb.Fatalf("starting Chromium: %v", err)
-	}
-	return browser
-}
-
-// benchServe runs "onemap serve" on data (the demo district is loaded into
-// an empty GeoPackage) until the benchmark ends, and returns its URL.
-func benchServe(b *testing.B, data string) string {
-	b.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := newOutput(), newOutput()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-data", data}, env(), stdout, stderr)
-	}()
-	b.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	select {
-	case url := <-stdout.listening:
-		return url
-	case err := <-done:
-		done <- err
-		b.Fatalf("serve stopped before listening: %v\n%s", err, strings.TrimSpace(stderr.String()))
-	case <-time.After(5 * time.Minute):
-		b.Fatalf("serve did not listen:\n%s", stderr)
-	}
-	return ""
 }

@@ -198,25 +198,7 @@ func TestWebAppInBrowser(t *testing.T) {
 	s := startServe(t, env(), "-data", data)
 	shots := screenshotDir(t)
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1920, 1080),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
-	}
+	browser := newBrowser(t)
 	// One guard for the whole drive, so that a hang fails readably.
 	ctx, cancel := context.WithTimeout(browser, 3*time.Minute)
 	defer cancel()
@@ -548,4 +530,29 @@ func TestWebAppInBrowser(t *testing.T) {
 	}
 	t.Logf("%d requests, all to %s; %d font files", len(log.requests), s.url, fonts)
 	logBundleSizes(t)
+}
+
+// newBrowser starts Debian's Chromium, headless, without a GPU (WebGL runs
+// on SwiftShader), at a command hall's screen size.
+func newBrowser(tb testing.TB) context.Context {
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1920, 1080),
+	)
+	tb.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	tb.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browser); err != nil {
+		tb.Fatalf("starting Chromium: %v", err)
+	}
+	return browser
 }

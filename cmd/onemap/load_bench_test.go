@@ -260,9 +260,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // tiles at z16, so deep tiles mostly miss the cache and shallow ones mostly
 // hit it, as a map panning around does.
 type loadMix struct {
-	base    string
-	metrics string // the admin listener's /metrics, "" without one
-	places  []orb.Point
+	base      string
+	metrics   string // the admin listener's /metrics, "" without one
+	places    []orb.Point
+	incidents []orb.Point // places within the snap distance of a road
 
 	mu      sync.Mutex
 	rng     *rand.Rand
@@ -295,6 +296,23 @@ func newLoadMix(tb testing.TB, base string, seed uint64) *loadMix {
 	}
 	if len(m.places) < 10 {
 		tb.Fatalf("only %d shelters to anchor the load on", len(m.places))
+	}
+	// Incidents are reported where a road can reach them: a jittered place
+	// the service refuses as too far from any road (a 400 that says so) would
+	// count as an error of the load, not of the server.
+	for range 400 {
+		p := m.place(0.005)
+		res, err := http.Get(fmt.Sprintf("%s/api/nearest?layer=fire_stations&at=%.5f,%.5f", base, p[0], p[1]))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			m.incidents = append(m.incidents, p)
+		}
+	}
+	if len(m.incidents) < 100 {
+		tb.Fatalf("only %d of 400 incident places are reachable by road", len(m.incidents))
 	}
 	return m
 }
@@ -345,7 +363,7 @@ func (m *loadMix) Target(t *vegeta.Target) error {
 		t.URL = fmt.Sprintf("%s/collections/%s/items?bbox=%.5f,%.5f,%.5f,%.5f&limit=100", m.base, layer, p[0]-h, p[1]-h, p[0]+h, p[1]+h)
 	default:
 		layer := [...]string{"shelters", "fire_stations"}[m.rng.IntN(2)]
-		p := m.place(0.005)
+		p := m.incidents[m.rng.IntN(len(m.incidents))]
 		t.URL = fmt.Sprintf("%s/api/nearest?layer=%s&at=%.5f,%.5f", m.base, layer, p[0], p[1])
 	}
 	return nil
