@@ -1,5 +1,6 @@
 -- bench-tiles.lua: wrk cycles the tile paths of the file named after "--",
--- each thread from its own offset, and prints one machine-readable line:
+-- each thread from its own offset (a second argument "gzip" asks for gzip,
+-- as browsers do), and prints one machine-readable line:
 --   RESULT requests duration_us p50_us p99_us non2xx socket_errors
 local paths = {}
 local i = 0
@@ -15,6 +16,7 @@ function init(args)
     if #line > 0 then paths[#paths + 1] = line end
   end
   i = ((id or 0) * 7919) % #paths
+  if args[2] == "gzip" then wrk.headers["Accept-Encoding"] = "gzip" end
 end
 
 function request()

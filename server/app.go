@@ -329,5 +329,5 @@ func (s *Server) browsersToApp(next echo.HandlerFunc) echo.HandlerFunc {
 // time on every load.
 func compressed(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasSuffix(p, ".woff2") || strings.HasPrefix(p, "/app/") || p == "/app"
+	return strings.HasSuffix(p, ".woff2") || strings.HasPrefix(p, "/app/") || p == "/app" || tileGzipped(c)
 }

@@ -63,6 +63,9 @@ type tileService struct {
 	// cache and labelCache are the caches behind cached and labels, read
 	// by the metrics (metrics_collectors.go); nil when caching is off.
 	cache, labelCache *tiles.Cache
+	// gzipCache holds the gzipped copies of cached tiles (writeTile), nil
+	// when caching is off.
+	gzipCache *tiles.Cache
 }
 
 func newTileService(store layers.Store, opts Options) *tileService {
@@ -82,6 +85,9 @@ func newTileService(store layers.Store, opts Options) *tileService {
 	if budget > 0 {
 		ts.cache = tiles.NewCache(budget)
 		ts.cached = tiles.NewCached(src, ts.cache, tiles.StoreVersions(store))
+		// Gzip takes MVT to a third or so: a quarter of the budget holds
+		// the copies of the tiles most asked for.
+		ts.gzipCache = tiles.NewCache(max(budget/4, 1<<20))
 	}
 	ts.labelSrc = tiles.NewLabels(store)
 	if budget > 0 {
@@ -169,6 +175,8 @@ func (s *Server) tile(c echo.Context) error {
 		features, dropped int
 		thinned           []string
 		missed            bool // a tile may be of another version than its ETag names
+		lastRequest       layers.TileRequest
+		lastInfo          layers.TileInfo
 	)
 	for i, name := range names {
 		lr := r
@@ -177,6 +185,7 @@ func (s *Server) tile(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		lastRequest, lastInfo = lr, info
 		// A tile is of the version read before when it is the cache's entry
 		// of that version, or when the source reads the version with the
 		// features (snapshotSource) and reports that one.
@@ -217,7 +226,11 @@ func (s *Server) tile(c echo.Context) error {
 	if len(body) == 0 {
 		return c.NoContent(http.StatusNoContent)
 	}
-	return c.Blob(http.StatusOK, mediaMVT, body)
+	var key *tiles.CacheKey
+	if len(names) == 1 && !missed {
+		key = &tiles.CacheKey{Request: lastRequest, Version: versions[0].Version}
+	}
+	return s.writeTile(c, body, key, lastInfo)
 }
 
 // tileJSON serves the TileJSON 3.0 document of one or more layers.
