@@ -74,18 +74,8 @@ func newAuthFixture(t *testing.T, opts Options) *authFixture {
 			t.Fatal(err)
 		}
 	}
-	var b layers.Batch
-	for i, s := range shelterFixture {
-		b.Insert = append(b.Insert, layers.Feature{Geometry: s.at, Properties: map[string]any{
-			"name": s.name, "class": s.class, "capacity": s.capacity, "status": "open", "town": fmt.Sprint(i),
-		}})
-	}
-	c, err := store.Apply(ctx, "shelters", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.shelters = c.IDs
-	c, err = store.Apply(ctx, "census_units", layers.Batch{Insert: []layers.Feature{{
+	f.shelters = addOpenShelters(t, ctx, store)
+	c, err := store.Apply(ctx, "census_units", layers.Batch{Insert: []layers.Feature{{
 		Geometry:   orb.Bound{Min: orb.Point{121.15, 31.85}, Max: orb.Point{121.25, 31.95}}.ToPolygon(),
 		Properties: map[string]any{"code": "320684001001", "name": "东洲社区", "population": int64(8123)},
 	}}})
@@ -550,6 +540,23 @@ func TestOpenAPIDescribesAccess(t *testing.T) {
 }
 
 // addStreetGrid adds a small grid of streets, so that the routing endpoints
+// addOpenShelters stores shelterFixture as open shelters, each in a town of
+// its own, and returns their IDs in fixture order.
+func addOpenShelters(t *testing.T, ctx context.Context, store layers.Store) []int64 {
+	t.Helper()
+	var b layers.Batch
+	for i, s := range shelterFixture {
+		b.Insert = append(b.Insert, layers.Feature{Geometry: s.at, Properties: map[string]any{
+			"name": s.name, "class": s.class, "capacity": s.capacity, "status": "open", "town": fmt.Sprint(i),
+		}})
+	}
+	c, err := store.Apply(ctx, "shelters", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.IDs
+}
+
 // answer.
 func addStreetGrid(t *testing.T, ctx context.Context, store layers.Store) {
 	t.Helper()

@@ -441,17 +441,7 @@ func newHostileFixture(t *testing.T, store accountStore, logs *syncBuffer) *auth
 			t.Fatal(err)
 		}
 	}
-	var b layers.Batch
-	for i, s := range shelterFixture {
-		b.Insert = append(b.Insert, layers.Feature{Geometry: s.at, Properties: map[string]any{
-			"name": s.name, "class": s.class, "capacity": s.capacity, "status": "open", "town": fmt.Sprint(i),
-		}})
-	}
-	c, err := store.Apply(ctx, "shelters", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.shelters = c.IDs
+	f.shelters = addOpenShelters(t, ctx, store)
 	addStreetGrid(t, ctx, store)
 	addRoleUsers(t, ctx, store, f.users)
 	imports, err := staging.Open(filepath.Join(dir, "uploads"), store, staging.Options{})

@@ -25,23 +25,23 @@ func BenchmarkEncode(b *testing.B) {
 	gp := gpkgDistrict(b)
 	mem := tiles.NewEncoder(gp, tiles.DefaultTolerance)
 	cached := tiles.NewCached(mem, tiles.NewCache(64<<20), tiles.StoreVersions(gp))
-	sources := []struct {
-		name string
-		src  layers.TileSource
-	}{{"memory", mem}, {"cached", cached}}
+	sources := []namedSource{{"memory", mem}, {"cached", cached}}
 	if testenvHasDB() {
 		pg, err := sql.NewTiles(postgisDistrict(b))
 		if err != nil {
 			b.Fatal(err)
 		}
-		sources = append(sources, struct {
-			name string
-			src  layers.TileSource
-		}{"postgis", pg})
+		sources = append(sources, namedSource{"postgis", pg})
 	}
+	benchTileGrid(b, sources, []string{"roads", "census_units", "shelters"}, []maptile.Zoom{10, 14})
+}
+
+// benchTileGrid times, per layer × zoom × source, the tile at the district's
+// centre, reporting p50/p99 per tile, its bytes and its thinning step.
+func benchTileGrid(b *testing.B, sources []namedSource, layerNames []string, zooms []maptile.Zoom) {
 	center := orb.Point{121.30, 31.96}
-	for _, layer := range []string{"roads", "census_units", "shelters"} {
-		for _, z := range []maptile.Zoom{10, 14} {
+	for _, layer := range layerNames {
+		for _, z := range zooms {
 			r := request(layer, maptile.At(center, z))
 			for _, s := range sources {
 				b.Run(fmt.Sprintf("%s/z%d/%s", layer, z, s.name), func(b *testing.B) {
@@ -54,6 +54,7 @@ func BenchmarkEncode(b *testing.B) {
 						return info.Features
 					})
 					b.ReportMetric(float64(info.Bytes), "bytes")
+					b.ReportMetric(float64(info.Step), "step")
 				})
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"onemap/internal/testenv"
 	"onemap/layers"
 	"onemap/sql"
 	"onemap/tiles"
@@ -69,26 +68,7 @@ func BenchmarkLowZoom(b *testing.B) {
 	gp := gpkgDistrict(b)
 	loadBenchPolygons(b, gp)
 	sources := benchSources(b, gp, func(s layers.Store) { loadBenchPolygons(b, s) })
-	center := orb.Point{121.30, 31.96}
-	for _, layer := range []string{"roads", "census_units", benchPolygonLayer} {
-		for _, z := range []maptile.Zoom{8, 9, 10} {
-			r := request(layer, maptile.At(center, z))
-			for _, s := range sources {
-				b.Run(fmt.Sprintf("%s/z%d/%s", layer, z, s.name), func(b *testing.B) {
-					var info layers.TileInfo
-					testenv.Latency(b, func() int {
-						var err error
-						if _, info, err = s.src.Tile(b.Context(), r); err != nil {
-							b.Fatal(err)
-						}
-						return info.Features
-					})
-					b.ReportMetric(float64(info.Bytes), "bytes")
-					b.ReportMetric(float64(info.Step), "step")
-				})
-			}
-		}
-	}
+	benchTileGrid(b, sources, []string{"roads", "census_units", benchPolygonLayer}, []maptile.Zoom{8, 9, 10})
 }
 
 type namedSource struct {

@@ -23,16 +23,7 @@ func TestDemoLoadsIntoBothStores(t *testing.T) {
 	ctx := t.Context()
 	d := demo.Generate(1)
 
-	embedded, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { embedded.Close() })
-	postgis, err := sql.Open(ctx, freshSchemaURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { postgis.Close() })
+	embedded, postgis := emptyStores(t)
 
 	stores := map[string]layers.Store{"gpkg": embedded, "postgis": postgis}
 	for name, s := range stores {
@@ -169,4 +160,21 @@ func head(xs []int64) []int64 {
 		return xs[:12]
 	}
 	return xs
+}
+
+// emptyStores opens an empty GeoPackage and an empty fresh PostGIS schema,
+// the two stores the differential tests compare.
+func emptyStores(t *testing.T) (*gpkg.Store, *sql.Store) {
+	t.Helper()
+	embedded, err := gpkg.Open(t.Context(), filepath.Join(t.TempDir(), "demo.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { embedded.Close() })
+	postgis, err := sql.Open(t.Context(), freshSchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { postgis.Close() })
+	return embedded, postgis
 }

@@ -6,14 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
-	"onemap/gpkg"
 	"onemap/layers"
 	"onemap/layers/demo"
 	"onemap/server"
-	"onemap/sql"
 )
 
 // TestIndicatorsSameOnBothStores serves GET /api/indicators and the fire
@@ -24,16 +21,7 @@ import (
 func TestIndicatorsSameOnBothStores(t *testing.T) {
 	ctx := t.Context()
 	d := demo.Generate(1)
-	embedded, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { embedded.Close() })
-	postgis, err := sql.Open(ctx, freshSchemaURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { postgis.Close() })
+	embedded, postgis := emptyStores(t)
 
 	for _, s := range []layers.Store{embedded, postgis} {
 		if err := demo.Load(ctx, s, d, nil); err != nil {

@@ -82,12 +82,7 @@ func TestLandmarkBounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		closed := g.NewEdgeSet()
-		for _, e := range edges {
-			if rng.IntN(6) == 0 {
-				closed.Add(e.ID)
-			}
-		}
+		closed := randomClosures(rng, g, edges)
 		places := openPlaces(t, rng, g, 8, closed)
 		ref, at := newRef(g, edges, rules, closed, places)
 		tight := 0

@@ -416,12 +416,7 @@ func TestClosuresMatchReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		closed := g.NewEdgeSet()
-		for _, e := range edges {
-			if rng.IntN(6) == 0 {
-				closed.Add(e.ID)
-			}
-		}
+		closed := randomClosures(rng, g, edges)
 		var places []Location
 		for len(places) < 15 {
 			if l, ok := g.Vertex(int64(1 + rng.IntN(150))); ok {
@@ -567,4 +562,15 @@ func TestReachPartitionMatchesReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomClosures closes about one edge in six of g, drawn from rng.
+func randomClosures(rng *rand.Rand, g *Graph, edges []Edge) *EdgeSet {
+	closed := g.NewEdgeSet()
+	for _, e := range edges {
+		if rng.IntN(6) == 0 {
+			closed.Add(e.ID)
+		}
+	}
+	return closed
 }

@@ -32,8 +32,7 @@ func (s *interposer) Apply(ctx context.Context, layer string, b layers.Batch) (l
 	}
 	s.mu.Unlock()
 	if armed {
-		edit := layers.Batch{Insert: []layers.Feature{{Geometry: orb.MultiPolygon{{{{121.5, 31.5}, {121.51, 31.5}, {121.51, 31.51}, {121.5, 31.5}}}}, Properties: map[string]any{}}}, Note: "edit"}
-		if _, err := s.Store.Apply(ctx, layer, edit); err != nil {
+		if _, err := s.Store.Apply(ctx, layer, someoneElsesEdit()); err != nil {
 			return layers.Commit{}, err
 		}
 	}
@@ -45,15 +44,10 @@ func (s *interposer) Apply(ctx context.Context, layer string, b layers.Batch) (l
 // Replace), and the publish and its rollback say which version that was,
 // while the rollback still restores the snapshot exactly.
 func TestEditBetweenSnapshotAndPublishIsNamed(t *testing.T) {
-	e := newEnv(t, staging.Options{})
+	var st *interposer
+	e := newEnvOver(t, staging.Options{}, func(s layers.Store) layers.Store { st = &interposer{Store: s}; return st })
 	ctx := context.Background()
-	st := &interposer{Store: e.store}
-	svc, err := staging.Open(filepath.Join(t.TempDir(), "uploads"), st, staging.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	e.svc = svc
+	svc := e.svc
 	first := e.upload(t, pipeline.Options{NewLayer: "risk_zones"}, corpus(t, "generated_cgcs2000/cgcs2000_gk_cm120e_gbk"))
 	if _, err := svc.Publish(ctx, first.ID); err != nil {
 		t.Fatal(err)
@@ -181,8 +175,7 @@ func (s *editDuringQuery) Query(ctx context.Context, layer string, q layers.Quer
 	s.arm = false
 	s.mu.Unlock()
 	if armed && err == nil {
-		edit := layers.Batch{Insert: []layers.Feature{{Geometry: orb.MultiPolygon{{{{121.5, 31.5}, {121.51, 31.5}, {121.51, 31.51}, {121.5, 31.5}}}}, Properties: map[string]any{}}}, Note: "edit"}
-		if _, err := s.Store.Apply(ctx, layer, edit); err != nil {
+		if _, err := s.Store.Apply(ctx, layer, someoneElsesEdit()); err != nil {
 			return res, err
 		}
 	}
@@ -193,15 +186,10 @@ func (s *editDuringQuery) Query(ctx context.Context, layer string, q layers.Quer
 // the layer changes under it, and the publication names the version the
 // snapshot holds, so the rollback restores the edit too.
 func TestEditDuringSnapshotIsInTheSnapshot(t *testing.T) {
-	e := newEnv(t, staging.Options{})
+	var st *editDuringQuery
+	e := newEnvOver(t, staging.Options{}, func(s layers.Store) layers.Store { st = &editDuringQuery{Store: s}; return st })
 	ctx := context.Background()
-	st := &editDuringQuery{Store: e.store}
-	svc, err := staging.Open(filepath.Join(t.TempDir(), "uploads"), st, staging.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	e.svc = svc
+	svc := e.svc
 	first := e.upload(t, pipeline.Options{NewLayer: "risk_zones"}, corpus(t, "generated_cgcs2000/cgcs2000_gk_cm120e_gbk"))
 	if _, err := svc.Publish(ctx, first.ID); err != nil {
 		t.Fatal(err)
@@ -224,4 +212,10 @@ func TestEditDuringSnapshotIsInTheSnapshot(t *testing.T) {
 	if got := content(t, e.store, "risk_zones"); len(got) != 6 {
 		t.Errorf("after rollback %d features, want the 5 of the first import and the edit", len(got))
 	}
+}
+
+// someoneElsesEdit is the edit the interposing stores commit in the middle
+// of a publish: one more zone.
+func someoneElsesEdit() layers.Batch {
+	return layers.Batch{Insert: []layers.Feature{{Geometry: orb.MultiPolygon{{{{121.5, 31.5}, {121.51, 31.5}, {121.51, 31.51}, {121.5, 31.5}}}}, Properties: map[string]any{}}}, Note: "edit"}
 }

@@ -36,6 +36,13 @@ type env struct {
 
 func newEnv(t *testing.T, opts staging.Options) *env {
 	t.Helper()
+	return newEnvOver(t, opts, func(s layers.Store) layers.Store { return s })
+}
+
+// newEnvOver is newEnv whose service works on wrap(store): a store that
+// interposes on some calls, to force a race.
+func newEnvOver(t *testing.T, opts staging.Options, wrap func(layers.Store) layers.Store) *env {
+	t.Helper()
 	dir := t.TempDir()
 	store, err := gpkg.Open(context.Background(), filepath.Join(dir, "onemap.gpkg"))
 	if err != nil {
@@ -43,7 +50,7 @@ func newEnv(t *testing.T, opts staging.Options) *env {
 	}
 	t.Cleanup(func() { store.Close() })
 	area := filepath.Join(dir, "uploads")
-	svc, err := staging.Open(area, store, opts)
+	svc, err := staging.Open(area, wrap(store), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
