@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -223,7 +224,7 @@ func writeArchive(ctx context.Context, path string, set exportSet, box orb.Bound
 			}
 		}
 	}
-	slices.SortFunc(todo, func(a, b addr) int { return cmpUint(a.id, b.id) })
+	slices.SortFunc(todo, func(a, b addr) int { return cmp.Compare(a.id, b.id) })
 
 	w, err := pmtiles.NewWriter(filepath.Dir(path))
 	if err != nil {
@@ -297,16 +298,6 @@ func writeArchive(ctx context.Context, path string, set exportSet, box orb.Bound
 		return 0, err
 	}
 	return written, os.Rename(tmp.Name(), path)
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // exportMetadata is the archive's JSON metadata: the TileJSON fields a

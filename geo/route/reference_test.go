@@ -1,6 +1,7 @@
 package route
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
 	"math/rand/v2"
@@ -221,7 +222,7 @@ func randomEdges(rng *rand.Rand, n int, withRules bool) ([]Edge, []Restriction) 
 			d := func(q orb.Point) float64 {
 				return (q[0]-pts[a][0])*(q[0]-pts[a][0]) + (q[1]-pts[a][1])*(q[1]-pts[a][1])
 			}
-			return cmpF(d(pts[x]), d(pts[y]))
+			return cmp.Compare(d(pts[x]), d(pts[y]))
 		})
 		for _, b := range idx[1:4] {
 			if a < b || rng.IntN(5) == 0 { // sometimes a parallel edge
@@ -258,16 +259,6 @@ func randomEdges(rng *rand.Rand, n int, withRules bool) ([]Edge, []Restriction) 
 		}
 	}
 	return edges, rules
-}
-
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // randomPlaces returns vertex Locations and snapped points.

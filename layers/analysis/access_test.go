@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -95,7 +96,7 @@ func TestShelterGaps(t *testing.T) {
 	if len(g.Units) == 0 || len(g.Shelters) == 0 || g.Decay != "binary" {
 		t.Fatalf("shelter gaps: %d units, %d shelters, decay %q", len(g.Units), len(g.Shelters), g.Decay)
 	}
-	if !slices.IsSortedFunc(g.Units, func(a, b UnitAccess) int { return -cmpFloat(a.DeficitM2, b.DeficitM2) }) {
+	if !slices.IsSortedFunc(g.Units, func(a, b UnitAccess) int { return cmp.Compare(b.DeficitM2, a.DeficitM2) }) {
 		t.Error("units are not ranked by deficit")
 	}
 	for _, sh := range g.Shelters {
@@ -112,16 +113,6 @@ func TestShelterGaps(t *testing.T) {
 			t.Fatalf("feature %d: ID %d geometry %v", k, f.ID, f.Geometry)
 		}
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TestSitesOnDemo: MCLP over the generated candidate grid returns p new

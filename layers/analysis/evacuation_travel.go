@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -82,65 +80,56 @@ func (st *state) evacArcs(ctx context.Context, req EvacuationRequest, origins []
 	// legMin is the time of a walk between a place and its road.
 	legMin := func(m float64) float64 { return minutes(m, req.WalkKmh) }
 	perArcs := make([][]evac.Arc, len(origins))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(origins)))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(origins); i += workers {
-				if ctx.Err() != nil {
-					return
-				}
-				if !op[i].ok {
-					noRoad[i] = true
-					continue
-				}
-				left := req.MaxMin - legMin(op[i].snapM)
-				if left < 0 {
-					continue
-				}
-				var budget float64
-				if req.Mode == EvacWalk {
-					budget = left * req.WalkKmh * 1000 / 60
-				} else {
-					budget = left * 60
-				}
-				from, _ := r.location(op[i])
-				var idx []int
-				var targets []route.Location
-				for j := range cands {
-					if !sp[j].ok {
-						continue
-					}
-					if req.Mode == EvacWalk && haversine(origins[i].pt, pts[j]) > budget+op[i].snapM+sp[j].snapM {
-						continue
-					}
-					idx = append(idx, j)
-					targets = append(targets, sloc[j])
-				}
-				if len(targets) == 0 {
-					continue
-				}
-				for _, res := range r.graph.OneToMany(from, targets, route.Options{Cutoff: budget, Closed: closed}, false) {
-					j, c := idx[res.Index], res.CostS
-					if math.IsInf(c, 1) || c > budget {
-						continue
-					}
-					var t float64
-					if req.Mode == EvacWalk {
-						t = legMin(op[i].snapM + c + sp[j].snapM)
-					} else {
-						t = legMin(op[i].snapM+sp[j].snapM) + c/60
-					}
-					if t <= req.MaxMin {
-						perArcs[i] = append(perArcs[i], evac.Arc{Origin: i, Shelter: j, Cost: t})
-					}
-				}
+	eachInParallel(len(origins), 1, func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		if !op[i].ok {
+			noRoad[i] = true
+			return
+		}
+		left := req.MaxMin - legMin(op[i].snapM)
+		if left < 0 {
+			return
+		}
+		var budget float64
+		if req.Mode == EvacWalk {
+			budget = left * req.WalkKmh * 1000 / 60
+		} else {
+			budget = left * 60
+		}
+		from, _ := r.location(op[i])
+		var idx []int
+		var targets []route.Location
+		for j := range cands {
+			if !sp[j].ok {
+				continue
 			}
-		}()
-	}
-	wg.Wait()
+			if req.Mode == EvacWalk && haversine(origins[i].pt, pts[j]) > budget+op[i].snapM+sp[j].snapM {
+				continue
+			}
+			idx = append(idx, j)
+			targets = append(targets, sloc[j])
+		}
+		if len(targets) == 0 {
+			return
+		}
+		for _, res := range r.graph.OneToMany(from, targets, route.Options{Cutoff: budget, Closed: closed}, false) {
+			j, c := idx[res.Index], res.CostS
+			if math.IsInf(c, 1) || c > budget {
+				continue
+			}
+			var t float64
+			if req.Mode == EvacWalk {
+				t = legMin(op[i].snapM + c + sp[j].snapM)
+			} else {
+				t = legMin(op[i].snapM+sp[j].snapM) + c/60
+			}
+			if t <= req.MaxMin {
+				perArcs[i] = append(perArcs[i], evac.Arc{Origin: i, Shelter: j, Cost: t})
+			}
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, nil, layers.Wrap(err, layers.Unavailable, "analysis.Evacuation", "the evacuation was cancelled")
 	}

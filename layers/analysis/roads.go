@@ -149,18 +149,7 @@ const connectedSlackM = 50
 // when at most connectedSlackM farther.
 func (r *roads) snap(pts []orb.Point, maxM float64, connected bool) []roadPos {
 	out := make([]roadPos, len(pts))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(pts)/256))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(pts); i += workers {
-				out[i] = r.snapOne(pts[i], maxM, connected)
-			}
-		}()
-	}
-	wg.Wait()
+	eachInParallel(len(pts), 256, func(i int) { out[i] = r.snapOne(pts[i], maxM, connected) })
 	return out
 }
 
@@ -170,19 +159,27 @@ func (r *roads) snap(pts []orb.Point, maxM float64, connected bool) []roadPos {
 func (r *roads) snapMany(pts []orb.Point, maxM float64) []roadPos {
 	r.grid.once.Do(func() { r.grid.build(r.edges, r.fwd, r.bwd) })
 	out := make([]roadPos, len(pts))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(pts)/4096))
+	eachInParallel(len(pts), 4096, func(i int) { out[i] = r.grid.nearest(pts[i], maxM) })
+	return out
+}
+
+// eachInParallel calls fn(i) for every i below n on up to GOMAXPROCS
+// goroutines, at least perWorker indices each (small inputs are not worth a
+// goroutine), and returns when every call has. fn must only write what
+// belongs to its own index.
+func eachInParallel(n, perWorker int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/perWorker))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(pts); i += workers {
-				out[i] = r.grid.nearest(pts[i], maxM)
+			for i := w; i < n; i += workers {
+				fn(i)
 			}
 		}()
 	}
 	wg.Wait()
-	return out
 }
 
 func (r *roads) snapOne(p orb.Point, maxM float64, connected bool) roadPos {
