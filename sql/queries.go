@@ -36,7 +36,7 @@ type queries struct {
 	RulesSeed         string `file:"rules_seed.sql"`
 
 	// Tiles (tilecolumns.go).
-	TileColumnsMissing string `file:"tile_columns_missing.sql"`
+	TileColumnsOutdated string `file:"tile_columns_outdated.sql"`
 
 	// Accounts (accounts.go, audit.go).
 	UserInsert      string `file:"user_insert.sql"`

@@ -53,7 +53,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		pool.Close()
 		return nil, err
 	}
-	if err := s.addTileColumns(ctx); err != nil {
+	if err := s.upgradeTileColumns(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}

@@ -31,7 +31,7 @@ var tileTemplateFiles embed.FS
 //
 // Below zoom 14 (layers.RawTileZoom) the statements follow the layer's
 // layers.TilePlan: lines and polygons are drawn from the generalised copies
-// the table keeps in generated columns (tilecolumns.go), dense points are
+// the table keeps in its tile columns (tilecolumns.go), dense points are
 // clustered by tile_clusters, and tiles below zoom 12 carry only the
 // layer's low-zoom attributes.
 //
@@ -130,7 +130,7 @@ func (d tileData) MaxBytesParam() string {
 	return "$13"
 }
 
-// BandColumn is the generated column of the band (see tilecolumns.go).
+// BandColumn is the tile column of the band (see tilecolumns.go).
 func (d tileData) BandColumn() string { return bandColumn(d.Band) }
 
 // Radius and Half are the Web Mercator constants of the cluster statement,

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -159,28 +160,40 @@ func TestTileValuesAreBound(t *testing.T) {
 	}
 }
 
-// TestTileColumnsAreAdded: a line or polygon table made before tiles were
-// generalised (here: its tile columns dropped) gets them back when the
-// store opens, filled from the stored geometry, and its low-zoom tiles draw.
-func TestTileColumnsAreAdded(t *testing.T) {
+// TestTileColumnsAreUpgraded: line tables of earlier versions — one made
+// before tiles were generalised (its tile columns dropped here), one whose
+// tile columns PostgreSQL generated — get plain tile columns when the store
+// opens, filled from the stored geometry or keeping their values; from then
+// on the store writes them, and the low-zoom tiles draw.
+func TestTileColumnsAreUpgraded(t *testing.T) {
 	u := testSchemaURL(t)
 	ctx := t.Context()
 	s, err := Open(ctx, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := layers.Layer{Name: "old_lines", Kind: layers.Zoning, Title: "线", Schema: layers.Schema{Geometry: layers.LineStringType}}
-	if _, err := s.CreateLayer(ctx, l); err != nil {
-		t.Fatal(err)
-	}
 	line := orb.LineString{{121.2, 31.9}, {121.3, 31.95}}
-	if _, err := s.Apply(ctx, l.Name, layers.Batch{Insert: []layers.Feature{{Geometry: line}}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range newTableData(l).TileColumns() {
-		if _, err := s.pool.Exec(ctx, "ALTER TABLE old_lines DROP COLUMN "+c.Name); err != nil {
+	for _, name := range []string{"old_lines", "gen_lines"} {
+		l := layers.Layer{Name: name, Kind: layers.Zoning, Title: "线", Schema: layers.Schema{Geometry: layers.LineStringType}}
+		if _, err := s.CreateLayer(ctx, l); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.Apply(ctx, l.Name, layers.Batch{Insert: []layers.Feature{{ID: 1, Geometry: line}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range newTableData(l).TileColumns() {
+			if _, err := s.pool.Exec(ctx, "ALTER TABLE "+name+" DROP COLUMN "+c.Name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// gen_lines as earlier versions made it: generated columns.
+	gen := "ALTER TABLE gen_lines ADD COLUMN _tile_size double precision GENERATED ALWAYS AS (" + legacySizeExpr() + ") STORED"
+	for _, b := range legacyBandExprs() {
+		gen += ", ADD COLUMN " + b.Name + " geometry(Geometry, 3857) GENERATED ALWAYS AS (" + b.Def + ") STORED"
+	}
+	if _, err := s.pool.Exec(ctx, gen); err != nil {
+		t.Fatal(err)
 	}
 	s.Close()
 
@@ -189,22 +202,108 @@ func TestTileColumnsAreAdded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var size float64
-	var z10 int
-	if err := s.pool.QueryRow(ctx, "SELECT _tile_size, ST_NPoints(_tile_z10) FROM old_lines").Scan(&size, &z10); err != nil {
-		t.Fatalf("the tile columns are not back: %v", err)
-	}
-	// 0.1° of longitude in Web Mercator metres.
-	if want := layers.WebMercatorRadius * 0.1 * math.Pi / 180; math.Abs(size-want) > 1e-6 || z10 != 2 {
-		t.Errorf("_tile_size %v (want %v), %d points at zoom 10", size, want, z10)
-	}
 	tl, err := NewTiles(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := maptile.At(orb.Point{121.25, 31.925}, 9)
-	_, info, err := tl.Tile(ctx, layers.TileRequest{Layer: l.Name, Z: 9, X: int(at.X), Y: int(at.Y)})
-	if err != nil || info.Features != 1 {
-		t.Errorf("low-zoom tile: %+v, %v", info, err)
+	// 0.1° of longitude in Web Mercator metres.
+	wantSize := layers.WebMercatorRadius * 0.1 * math.Pi / 180
+	for _, name := range []string{"old_lines", "gen_lines"} {
+		var size float64
+		var z10 int
+		var generated bool
+		if err := s.pool.QueryRow(ctx, "SELECT _tile_size, ST_NPoints(_tile_z10) FROM "+name).Scan(&size, &z10); err != nil {
+			t.Fatalf("%s: the tile columns are not there: %v", name, err)
+		}
+		if math.Abs(size-wantSize) > 1e-6 || z10 != 2 {
+			t.Errorf("%s: _tile_size %v (want %v), %d points at zoom 10", name, size, wantSize, z10)
+		}
+		if err := s.pool.QueryRow(ctx, "SELECT bool_or(attgenerated <> '') FROM pg_attribute WHERE attrelid = $1::regclass AND attname LIKE '\\_tile\\_%'", name).Scan(&generated); err != nil || generated {
+			t.Errorf("%s: tile columns still generated (%v, %v)", name, generated, err)
+		}
+		// The store now writes them: a longer line, a larger size.
+		longer := orb.LineString{{121.2, 31.9}, {121.4, 31.95}}
+		if _, err := s.Apply(ctx, name, layers.Batch{Update: []layers.Feature{{ID: 1, Geometry: longer}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.pool.QueryRow(ctx, "SELECT _tile_size FROM "+name).Scan(&size); err != nil || math.Abs(size-2*wantSize) > 1e-6 {
+			t.Errorf("%s: after an update _tile_size %v (want %v), %v", name, size, 2*wantSize, err)
+		}
+		at := maptile.At(orb.Point{121.25, 31.925}, 9)
+		_, info, err := tl.Tile(ctx, layers.TileRequest{Layer: name, Z: 9, X: int(at.X), Y: int(at.Y)})
+		if err != nil || info.Features != 1 {
+			t.Errorf("%s: low-zoom tile: %+v, %v", name, info, err)
+		}
+	}
+}
+
+// TestTileColumnsAreTheGoGeneralisation: what the store writes, by insert,
+// update and COPY, is what layers.GeneraliseForTiles makes — the shapes
+// the in-memory encoder draws — as PostGIS reads it back.
+func TestTileColumnsAreTheGoGeneralisation(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	l := layers.Layer{Name: "gen_polys", Kind: layers.Zoning, Title: "面", Schema: layers.Schema{Geometry: layers.MultiPolygonType}}
+	if _, err := s.CreateLayer(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	var fs []layers.Feature
+	for i := range bulkInserts + 50 { // enough to go through COPY
+		c := orb.Point{121.1 + rng.Float64()*0.4, 31.8 + rng.Float64()*0.3}
+		r := 0.0005 + rng.Float64()*0.02 // about 50 m to 2 km
+		n := 5 + rng.IntN(40)
+		ring := make(orb.Ring, 0, n+1)
+		for k := range n {
+			a := 2 * math.Pi * float64(k) / float64(n)
+			rr := r * (0.7 + 0.3*rng.Float64())
+			ring = append(ring, orb.Point{c[0] + rr*math.Cos(a), c[1] + rr*math.Sin(a)})
+		}
+		ring = append(ring, ring[0])
+		fs = append(fs, layers.Feature{ID: int64(i + 1), Geometry: orb.MultiPolygon{{ring}}})
+	}
+	if _, err := s.Apply(ctx, l.Name, layers.Batch{Insert: fs}); err != nil {
+		t.Fatal(err)
+	}
+	// One more by the single-row insert and one changed by update.
+	one := layers.Feature{ID: int64(len(fs) + 1), Geometry: fs[0].Geometry}
+	moved := layers.Feature{ID: 2, Geometry: fs[3].Geometry}
+	if _, err := s.Apply(ctx, l.Name, layers.Batch{Insert: []layers.Feature{one}, Update: []layers.Feature{moved}}); err != nil {
+		t.Fatal(err)
+	}
+	fs = append(fs, one)
+	fs[1] = moved
+	cols := "_tile_size"
+	for _, z := range layers.TileBands() {
+		cols += ", ST_AsBinary(" + bandColumn(z) + "), ST_SRID(" + bandColumn(z) + ")"
+	}
+	for _, f := range fs {
+		want := layers.GeneraliseForTiles(f.Geometry)
+		vals := []any{new(float64)}
+		for range layers.TileBands() {
+			vals = append(vals, new([]byte), new(*int32))
+		}
+		if err := s.pool.QueryRow(ctx, "SELECT "+cols+" FROM gen_polys WHERE fid = $1", f.ID).Scan(vals...); err != nil {
+			t.Fatal(err)
+		}
+		if got := *vals[0].(*float64); got != want.Size {
+			t.Fatalf("feature %d: size %v, want %v", f.ID, got, want.Size)
+		}
+		for i, b := range want.Bands {
+			raw := *vals[1+2*i].(*[]byte)
+			if b == nil {
+				if raw != nil {
+					t.Fatalf("feature %d band %d: a geometry where none was due", f.ID, i)
+				}
+				continue
+			}
+			g, err := decodeWKB(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if srid := *vals[2+2*i].(**int32); srid == nil || *srid != webMercatorSRID || !orb.Equal(g, b) {
+				t.Fatalf("feature %d band %d: %v (SRID %v), want %v", f.ID, i, g, srid, b)
+			}
+		}
 	}
 }

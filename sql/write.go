@@ -1,12 +1,14 @@
 package sql
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"onemap/layers"
 )
@@ -196,23 +198,44 @@ func (w *writer) insertRows(ctx context.Context, fs []layers.Feature, ids []int6
 }
 
 // copyRows loads features with COPY; the geometry goes as EWKB into the
-// geometry column (see registerGeometry).
+// geometry column (see registerGeometry). The rows go in spatial order (the
+// Z-order of their boxes' centres), so that features near one another share
+// heap pages and a tile reads few of them; the ids stay with their features.
 func (w *writer) copyRows(ctx context.Context, fs []layers.Feature, ids []int64) error {
 	cols := append([]string{"fid", "geom"}, w.l.Schema.FieldNames()...)
+	for _, c := range w.td.TileColumns() {
+		cols = append(cols, c.Name)
+	}
+	order := spatialOrder(fs)
 	_, err := w.tx.CopyFrom(ctx, pgx.Identifier{w.l.Name}, cols, pgx.CopyFromSlice(len(fs), func(i int) ([]any, error) {
-		return w.row(fs[i], ids[i], encodeEWKB)
+		k := order[i]
+		return w.row(fs[k], ids[k], encodeEWKB)
 	}))
 	return err
 }
 
-// row is the values of one feature in column order: id, geometry, then the
-// attributes in schema order (NULL where absent).
+// spatialOrder is the indexes of fs sorted by the quadkey of the zoom-24
+// tile holding the centre of each feature's box.
+func spatialOrder(fs []layers.Feature) []int {
+	keys := make([]uint64, len(fs))
+	order := make([]int, len(fs))
+	for i, f := range fs {
+		keys[i] = maptile.At(f.Geometry.Bound().Center(), 24).Quadkey()
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	return order
+}
+
+// row is the values of one feature in column order: id, geometry, the
+// attributes in schema order (NULL where absent), then for lines and
+// polygons the tile columns.
 func (w *writer) row(f layers.Feature, id int64, geom func(orb.Geometry) ([]byte, error)) ([]any, error) {
 	g, err := geom(f.Geometry)
 	if err != nil {
 		return nil, layers.Wrap(err, layers.Invalid, writeOp, fmt.Sprintf("the geometry of feature %d cannot be encoded", id))
 	}
-	out := make([]any, 0, 2+len(w.l.Schema.Fields))
+	out := make([]any, 0, 2+len(w.l.Schema.Fields)+1+len(layers.TileBands()))
 	out = append(out, id, g)
 	for _, fd := range w.l.Schema.Fields {
 		v, err := dbValue(fd, f.Properties[fd.Name])
@@ -221,5 +244,12 @@ func (w *writer) row(f layers.Feature, id int64, geom func(orb.Geometry) ([]byte
 		}
 		out = append(out, v)
 	}
-	return out, nil
+	if w.td.Geometry == layers.PointType {
+		return out, nil
+	}
+	tv, err := tileValues(f.Geometry)
+	if err != nil {
+		return nil, layers.Wrap(err, layers.Invalid, writeOp, fmt.Sprintf("the generalised geometry of feature %d cannot be encoded", id))
+	}
+	return append(out, tv...), nil
 }

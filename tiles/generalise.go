@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/simplify"
 
 	"onemap/layers"
 )
@@ -26,7 +25,7 @@ type generalised struct {
 type genItem struct {
 	id    int64
 	box   orb.Bound // lon/lat
-	size  float64   // mercSize(box)
+	size  float64   // layers.MercatorSize(box)
 	props map[string]any
 	pt    orb.Point      // points: EPSG:3857 metres
 	bands []orb.Geometry // lines and polygons: per layers.TileBands, in metres
@@ -128,93 +127,15 @@ func generalise(ctx context.Context, store layers.Store, l layers.Layer) (*gener
 
 func newGenItem(geom layers.GeometryType, f layers.Feature) genItem {
 	box := f.Geometry.Bound()
-	it := genItem{id: f.ID, box: box, size: mercSize(box), props: f.Properties}
+	it := genItem{id: f.ID, box: box, size: layers.MercatorSize(box), props: f.Properties}
 	if geom == layers.PointType {
 		if p, ok := f.Geometry.(orb.Point); ok {
-			it.pt = orb.Point{mercX(p[0]), mercY(p[1])}
+			it.pt = orb.Point{layers.MercatorX(p[0]), layers.MercatorY(p[1])}
 		}
 		return it
 	}
-	m := toMetres(f.Geometry)
-	for _, band := range layers.TileBands() {
-		px := layers.TilePixel(band)
-		if it.size < px {
-			it.bands = append(it.bands, nil)
-			continue
-		}
-		it.bands = append(it.bands, simplifyKeeping(m, layers.GeneraliseTolerancePx*px))
-	}
+	it.bands = layers.GeneraliseForTiles(f.Geometry).Bands
 	return it
-}
-
-// toMetres projects a lon/lat geometry to EPSG:3857 metres.
-func toMetres(g orb.Geometry) orb.Geometry {
-	line := func(ls []orb.Point) []orb.Point {
-		out := make([]orb.Point, len(ls))
-		for i, p := range ls {
-			out[i] = orb.Point{mercX(p[0]), mercY(p[1])}
-		}
-		return out
-	}
-	switch v := g.(type) {
-	case orb.LineString:
-		return orb.LineString(line(v))
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(v))
-		for i, ls := range v {
-			out[i] = line(ls)
-		}
-		return out
-	case orb.Polygon:
-		return toMetres(orb.MultiPolygon{v})
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(v))
-		for i, poly := range v {
-			out[i] = make(orb.Polygon, len(poly))
-			for j, r := range poly {
-				out[i][j] = line(r)
-			}
-		}
-		return out
-	}
-	return g
-}
-
-// simplifyKeeping simplifies lines and rings by Douglas–Peucker with
-// tolerance tol (metres) and never lets a ring collapse: a ring that would
-// keep fewer than four points is kept as it was, as PostGIS's
-// ST_SimplifyPreserveTopology, which makes the PostGIS copy, keeps every
-// ring. The input is not modified.
-func simplifyKeeping(g orb.Geometry, tol float64) orb.Geometry {
-	dp := simplify.DouglasPeucker(tol)
-	line := func(ls orb.LineString) orb.LineString { return dp.LineString(append(orb.LineString(nil), ls...)) }
-	ring := func(r orb.Ring) orb.Ring {
-		s := dp.Ring(append(orb.Ring(nil), r...))
-		if len(s) < 4 {
-			return r
-		}
-		return s
-	}
-	switch v := g.(type) {
-	case orb.LineString:
-		return line(v)
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(v))
-		for i, ls := range v {
-			out[i] = line(ls)
-		}
-		return out
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(v))
-		for i, poly := range v {
-			out[i] = make(orb.Polygon, len(poly))
-			for j, r := range poly {
-				out[i][j] = ring(r)
-			}
-		}
-		return out
-	}
-	return g
 }
 
 // bandCandidates are the candidates of a generalised tile (plan.Band > 0):

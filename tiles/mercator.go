@@ -43,27 +43,6 @@ func (p projector) point(q orb.Point) orb.Point {
 	return orb.Point{worldX(q[0])*p.scale - p.x0, worldY(q[1])*p.scale - p.y0}
 }
 
-// mercX and mercY are EPSG:3857 coordinates in metres, by the formulas the
-// PostGIS side uses for the tile rules of layers.TilePlan (sizes, cluster
-// cells), so that both encoders decide those rules alike.
-func mercX(lon float64) float64 { return layers.WebMercatorRadius * (lon * (math.Pi / 180)) }
-
-func mercY(lat float64) float64 { return layers.WebMercatorRadius * mercLn(lat) }
-
-func mercLn(lat float64) float64 { return math.Log(math.Tan(math.Pi/4 + (lat*(math.Pi/180))/2)) }
-
-// mercSize is the larger side, in EPSG:3857 metres, of the Web Mercator
-// box of a lon/lat box: what layers.TilePlan.MinSize is compared with.
-// Web Mercator maps longitude and latitude separately and monotonically, so
-// the box of the projected geometry is the projected box.
-func mercSize(b orb.Bound) float64 {
-	// The same expression, in the same order of operations, as the
-	// _tile_size column of a PostGIS layer table.
-	w := layers.WebMercatorRadius * ((b.Max[0] - b.Min[0]) * (math.Pi / 180))
-	h := layers.WebMercatorRadius * (mercLn(b.Max[1]) - mercLn(b.Min[1]))
-	return max(w, h)
-}
-
 // metre is p, in EPSG:3857 metres, in the tile units of the projector's
 // tile.
 func (p projector) metre(q orb.Point) orb.Point {

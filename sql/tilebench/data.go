@@ -25,7 +25,6 @@ const (
 	points       = 1_000_000
 	polygons     = 200_000
 	seed         = 20261128
-	chunk        = 50_000
 )
 
 // frame is Haimen's lon/lat frame.
@@ -174,15 +173,14 @@ func load(ctx context.Context, args []string) error {
 		}
 		start := time.Now()
 		rng := rand.New(rand.NewPCG(seed, uint64(i+1)))
-		for from := 0; from < bl.n; from += chunk {
-			fs := make([]layers.Feature, min(chunk, bl.n-from))
-			for k := range fs {
-				fs[k] = bl.make(rng, ts, from+k)
-			}
-			b := layers.Batch{Replace: from == 0, Insert: fs, Note: "tile bench data"}
-			if _, err := s.Apply(ctx, bl.l.Name, b); err != nil {
-				return err
-			}
+		// One batch, as an import publishes a layer: the store writes it
+		// in spatial order.
+		fs := make([]layers.Feature, bl.n)
+		for k := range fs {
+			fs[k] = bl.make(rng, ts, k)
+		}
+		if _, err := s.Apply(ctx, bl.l.Name, layers.Batch{Replace: true, Insert: fs, Note: "tile bench data"}); err != nil {
+			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s: loaded %d features in %v\n", bl.l.Name, bl.n, time.Since(start).Round(time.Second))
 	}
