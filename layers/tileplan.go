@@ -53,6 +53,17 @@ const (
 	// one-pixel rule.
 	TinyPolygonPx        = 2
 	TinyPolygonBelowZoom = 13
+	// OverviewMaxTileFeatures caps, below TinyPolygonBelowZoom, the
+	// features of a polygon tile and of a point tile that is not clustered
+	// (TilePlan.MaxFeatures). A dense layer's overview tile otherwise holds
+	// 10,000–40,000 candidates, is drawn whole, comes out over the byte cap
+	// (DefaultMaxTileBytes) and is thinned after the fact, so that most of
+	// its cost went into features it then dropped; counted first, it is
+	// thinned by TileStep before anything is drawn. 6,000 polygons of a few
+	// vertices fit the byte cap (the bench's parcels take about 70 bytes
+	// each). Lines keep the request's cap: thinning a network by ID would cut
+	// holes in its roads.
+	OverviewMaxTileFeatures = 6_000
 )
 
 // TileBands lists the generalisation bands by their deepest zoom: a line or
@@ -95,6 +106,19 @@ type TilePlan struct {
 	// the cells of a grid of that size anchored at the Web Mercator world's
 	// north-west corner; see the tiles package for the rest of the rule.
 	ClusterCell float64
+	// MaxFeatures, when above 0, lowers the request's feature cap
+	// (TileRequest.MaxFeatures) for this plan; see OverviewMaxTileFeatures
+	// and CapRequest.
+	MaxFeatures int
+}
+
+// CapRequest is r with the plan's feature cap applied: the smaller of the
+// two. Both encoders call it once they know the plan.
+func (p TilePlan) CapRequest(r TileRequest) TileRequest {
+	if p.MaxFeatures > 0 && r.MaxFeatures > p.MaxFeatures {
+		r.MaxFeatures = p.MaxFeatures
+	}
+	return r
 }
 
 // PlanTile is the plan of layer l's tiles at zoom z.
@@ -106,6 +130,8 @@ func PlanTile(l Layer, z int) TilePlan {
 			// point_count is the cluster's; an attribute of that name
 			// gives way.
 			p.Fields = slices.DeleteFunc(p.Fields, func(f Field) bool { return f.Name == PointCountField })
+		} else if z < TinyPolygonBelowZoom {
+			p.MaxFeatures = OverviewMaxTileFeatures
 		}
 		return p
 	}
@@ -113,6 +139,7 @@ func PlanTile(l Layer, z int) TilePlan {
 		p.MinSize = TilePixel(z)
 		if l.Schema.Geometry == MultiPolygonType && z < TinyPolygonBelowZoom {
 			p.MinSize *= TinyPolygonPx
+			p.MaxFeatures = OverviewMaxTileFeatures
 		}
 	}
 	return p

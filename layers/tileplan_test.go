@@ -56,6 +56,30 @@ func TestPlanTile(t *testing.T) {
 			t.Errorf("hazard zones at %d: MinSize %v, want %v (tiny polygons below %d)", z, p.MinSize, want, TinyPolygonBelowZoom)
 		}
 	}
+	for _, c := range []struct {
+		l    Layer
+		z    int
+		want int
+	}{
+		{zones, 12, OverviewMaxTileFeatures}, {zones, 13, 0}, // polygons, below 13
+		{roads, 8, 0},                                                                 // lines never: thinning cuts a network
+		{stations, 5, OverviewMaxTileFeatures},                                        // points drawn one by one
+		{shelters, 11, 0}, {shelters, 12, OverviewMaxTileFeatures}, {shelters, 13, 0}, // clustered below 12
+	} {
+		if p := PlanTile(c.l, c.z); p.MaxFeatures != c.want {
+			t.Errorf("%s at %d: MaxFeatures %d, want %d", c.l.Name, c.z, p.MaxFeatures, c.want)
+		}
+	}
+	capped := TilePlan{MaxFeatures: 6000}
+	if r := capped.CapRequest(TileRequest{MaxFeatures: 20_000}); r.MaxFeatures != 6000 {
+		t.Errorf("the plan's cap does not lower the request's: %d", r.MaxFeatures)
+	}
+	if r := capped.CapRequest(TileRequest{MaxFeatures: 100}); r.MaxFeatures != 100 {
+		t.Errorf("the plan's cap raised the request's: %d", r.MaxFeatures)
+	}
+	if r := (TilePlan{}).CapRequest(TileRequest{MaxFeatures: 20_000}); r.MaxFeatures != 20_000 {
+		t.Errorf("a plan without a cap changed the request's: %d", r.MaxFeatures)
+	}
 	own := Layer{Name: "pts", Kind: Zoning, Schema: Schema{Geometry: PointType, Fields: []Field{{Name: "point_count", Type: Integer}, {Name: "a", Type: String}}}}
 	if p := PlanTile(own, 3); !slices.Equal(names(p.Fields), []string{"a"}) || p.ClusterCell == 0 {
 		t.Errorf("an attribute named point_count gives way to the clusters': %+v", p)

@@ -152,7 +152,7 @@ func (t *Tiles) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layers.
 		if err != nil {
 			return nil, layers.TileInfo{}, err
 		}
-		data, info, err := t.runRouted(ctx, texts, plan, r)
+		data, info, err := t.runRouted(ctx, texts, plan, plan.CapRequest(r))
 		if attempt == 1 && isStaleStatement(err) {
 			// The table no longer matches the statements rendered for it
 			// (the layer was dropped and made again outside onemap): render

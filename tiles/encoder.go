@@ -77,6 +77,7 @@ func (e *Encoder) Tile(ctx context.Context, r layers.TileRequest) ([]byte, layer
 			return nil, layers.TileInfo{}, err
 		}
 		plan := layers.PlanTile(l, r.Z)
+		r = plan.CapRequest(r)
 		d := newDrawer(r, e.tolerance)
 		if plan.ClusterCell > 0 || (plan.Band > 0 && e.generalise) {
 			g, err := e.gen.get(ctx, e.store, l)
