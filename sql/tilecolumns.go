@@ -19,6 +19,12 @@ import (
 // so a publish can never leave them stale:
 //
 //	_tile_size  the larger side of the feature's Web Mercator box, in metres
+//	_tile_xmin, _tile_ymin, _tile_xmax, _tile_ymax
+//	            the feature's exact lon/lat box, which the candidates of a
+//	            generalised tile are tested against; reading it from the
+//	            geometry (ST_XMin…) parsed every candidate's geometry four
+//	            times, most of the cost of finding a low-zoom tile's
+//	            candidates
 //	_tile_zN    for each band N of layers.TileBands, the geometry in
 //	            EPSG:3857 simplified to layers.GeneraliseTolerancePx pixels
 //	            of zoom N, or NULL when the feature is smaller than a pixel
@@ -50,19 +56,28 @@ func (d tableData) TileColumns() []tileColumn {
 		return nil
 	}
 	cols := []tileColumn{{Name: "_tile_size", Def: "double precision"}}
+	for _, b := range boxColumns {
+		cols = append(cols, tileColumn{Name: b, Def: "double precision"})
+	}
 	for _, z := range layers.TileBands() {
 		cols = append(cols, tileColumn{Name: bandColumn(z), Def: "geometry(Geometry, 3857)"})
 	}
 	return cols
 }
 
+// boxColumns are the columns of the exact lon/lat box, in TileColumns
+// order.
+var boxColumns = [4]string{"_tile_xmin", "_tile_ymin", "_tile_xmax", "_tile_ymax"}
+
 // tileValues are the values of the tile columns of a line or polygon
-// feature, in TileColumns order: the size, then each band's geometry as
-// EWKB (SRID 3857; NULL where the feature is too small for the band).
+// feature, in TileColumns order: the size, the box, then each band's
+// geometry as EWKB (SRID 3857; NULL where the feature is too small for the
+// band).
 func tileValues(g orb.Geometry) ([]any, error) {
 	tg := layers.GeneraliseForTiles(g)
-	out := make([]any, 0, 1+len(tg.Bands))
-	out = append(out, tg.Size)
+	b := g.Bound()
+	out := make([]any, 0, 5+len(tg.Bands))
+	out = append(out, tg.Size, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	for _, b := range tg.Bands {
 		if b == nil {
 			out = append(out, nil)
@@ -100,7 +115,7 @@ func (s *Store) upgradeTileColumns(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		d := upgradeData{tableData: newTableData(l), Size: legacySizeExpr(), Bands: legacyBandExprs()}
+		d := upgradeData{tableData: newTableData(l), Fill: legacyExprs()}
 		text, err := render(s.tmpl, "tile_columns_upgrade", d)
 		if err != nil {
 			return layers.Wrap(err, layers.Internal, op, "")
@@ -116,8 +131,18 @@ func (s *Store) upgradeTileColumns(ctx context.Context) error {
 // the columns of rows that have none.
 type upgradeData struct {
 	tableData
-	Size  string
-	Bands []tileColumn // name and the SQL expression of its value
+	Fill []tileColumn // name and the SQL expression of its value
+}
+
+// legacyExprs compute every tile column in SQL, for the one-time fill of
+// old tables: the size, the box (ST_XMin… are the geometry's exact
+// coordinates, as orb's Bound) and the bands.
+func legacyExprs() []tileColumn {
+	out := []tileColumn{{Name: "_tile_size", Def: legacySizeExpr()}}
+	for i, f := range []string{"ST_XMin", "ST_YMin", "ST_XMax", "ST_YMax"} {
+		out = append(out, tileColumn{Name: boxColumns[i], Def: f + "(geom)"})
+	}
+	return append(out, legacyBandExprs()...)
 }
 
 // legacySizeExpr computes _tile_size in SQL, for the one-time fill of old

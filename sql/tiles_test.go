@@ -212,11 +212,12 @@ func TestTileColumnsAreUpgraded(t *testing.T) {
 		var size float64
 		var z10 int
 		var generated bool
-		if err := s.pool.QueryRow(ctx, "SELECT _tile_size, ST_NPoints(_tile_z10) FROM "+name).Scan(&size, &z10); err != nil {
+		var xmin, ymax float64
+		if err := s.pool.QueryRow(ctx, "SELECT _tile_size, ST_NPoints(_tile_z10), _tile_xmin, _tile_ymax FROM "+name).Scan(&size, &z10, &xmin, &ymax); err != nil {
 			t.Fatalf("%s: the tile columns are not there: %v", name, err)
 		}
-		if math.Abs(size-wantSize) > 1e-6 || z10 != 2 {
-			t.Errorf("%s: _tile_size %v (want %v), %d points at zoom 10", name, size, wantSize, z10)
+		if math.Abs(size-wantSize) > 1e-6 || z10 != 2 || xmin != line[0][0] || ymax != line[1][1] {
+			t.Errorf("%s: _tile_size %v (want %v), %d points at zoom 10, box from %v to %v", name, size, wantSize, z10, xmin, ymax)
 		}
 		if err := s.pool.QueryRow(ctx, "SELECT bool_or(attgenerated <> '') FROM pg_attribute WHERE attrelid = $1::regclass AND attname LIKE '\\_tile\\_%'", name).Scan(&generated); err != nil || generated {
 			t.Errorf("%s: tile columns still generated (%v, %v)", name, generated, err)
@@ -273,13 +274,13 @@ func TestTileColumnsAreTheGoGeneralisation(t *testing.T) {
 	}
 	fs = append(fs, one)
 	fs[1] = moved
-	cols := "_tile_size"
+	cols := "_tile_size, _tile_xmin, _tile_ymin, _tile_xmax, _tile_ymax"
 	for _, z := range layers.TileBands() {
 		cols += ", ST_AsBinary(" + bandColumn(z) + "), ST_SRID(" + bandColumn(z) + ")"
 	}
 	for _, f := range fs {
 		want := layers.GeneraliseForTiles(f.Geometry)
-		vals := []any{new(float64)}
+		vals := []any{new(float64), new(float64), new(float64), new(float64), new(float64)}
 		for range layers.TileBands() {
 			vals = append(vals, new([]byte), new(*int32))
 		}
@@ -289,8 +290,12 @@ func TestTileColumnsAreTheGoGeneralisation(t *testing.T) {
 		if got := *vals[0].(*float64); got != want.Size {
 			t.Fatalf("feature %d: size %v, want %v", f.ID, got, want.Size)
 		}
+		box := f.Geometry.Bound()
+		if got := [4]float64{*vals[1].(*float64), *vals[2].(*float64), *vals[3].(*float64), *vals[4].(*float64)}; got != [4]float64{box.Min[0], box.Min[1], box.Max[0], box.Max[1]} {
+			t.Fatalf("feature %d: box %v, want %v", f.ID, got, box)
+		}
 		for i, b := range want.Bands {
-			raw := *vals[1+2*i].(*[]byte)
+			raw := *vals[5+2*i].(*[]byte)
 			if b == nil {
 				if raw != nil {
 					t.Fatalf("feature %d band %d: a geometry where none was due", f.ID, i)
@@ -301,7 +306,7 @@ func TestTileColumnsAreTheGoGeneralisation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if srid := *vals[2+2*i].(**int32); srid == nil || *srid != webMercatorSRID || !orb.Equal(g, b) {
+			if srid := *vals[6+2*i].(**int32); srid == nil || *srid != webMercatorSRID || !orb.Equal(g, b) {
 				t.Fatalf("feature %d band %d: %v (SRID %v), want %v", f.ID, i, g, srid, b)
 			}
 		}
