@@ -58,7 +58,7 @@ type layerTexts struct {
 }
 
 // tileTexts are a layer's rendered tile statements for one plan shape:
-// fast and thinned, or cluster alone.
+// fast and thinned, thinned alone at a generalised zoom, or cluster alone.
 type tileTexts struct {
 	fast, thinned, cluster string
 }
@@ -103,14 +103,13 @@ type tileData struct {
 	Columns []layers.Field
 	Band    int
 	// HoldDrawn has tile_mvt hold the drawn rows for a second try under the
-	// byte cap, as it always does at a generalised zoom (Band > 0); see
-	// holdDrawnBelowZoom.
+	// byte cap; see holdDrawnBelowZoom.
 	HoldDrawn bool
 }
 
 // holdDrawnBelowZoom: below this zoom tile_mvt holds the drawn points of an
-// unclustered point layer for a second try under the byte cap, as it does
-// for lines and polygons at generalised zooms. Dense points fill the byte
+// unclustered point layer for a second try under the byte cap, as
+// tile_mvt_thinned does for lines and polygons at generalised zooms. Dense points fill the byte
 // cap there (a zoom-12 tile of the bench's 1,000,000 points holds 14,000 of
 // them, 550 KB), and without the second try such a tile is read, drawn and
 // encoded twice; from zoom 13 on tiles seldom reach the cap, and holding
@@ -119,7 +118,7 @@ const holdDrawnBelowZoom = 13
 
 // TwoTries reports whether tile_mvt encodes a tile over the byte cap again
 // from the rows it drew.
-func (d tileData) TwoTries() bool { return d.Band > 0 || d.HoldDrawn }
+func (d tileData) TwoTries() bool { return d.HoldDrawn }
 
 // MaxBytesParam is the parameter of tile_mvt_thinned that holds the byte
 // cap: the one after the others (run appends it).
@@ -198,7 +197,10 @@ func (t *Tiles) run(ctx context.Context, db querier, texts tileTexts, plan layer
 		args = append(args, plan.ClusterCell, float64(cr.CX0), float64(cr.CX1), float64(cr.CY0), float64(cr.CY1))
 		return t.thinned(ctx, db, texts.cluster, args, r, step)
 	case plan.Band > 0:
-		args = append(args, plan.MinSize)
+		// A generalised tile counts and draws its candidates in one
+		// statement (tile_mvt_thinned reads them once).
+		args = append(args, plan.MinSize, int64(r.MaxBytes))
+		return t.thinned(ctx, db, texts.thinned, args, r, step)
 	}
 	args = append(args, int64(r.MaxBytes)) // the last parameter (tileData.MaxBytesParam)
 	var (
@@ -359,6 +361,8 @@ func (t *Tiles) renderPlanHolding(l layers.Layer, p layers.TilePlan, hold bool) 
 	var err error
 	if p.ClusterCell > 0 {
 		texts.cluster, err = render(t.tmpl, "tile_clusters.sql.tmpl", d)
+	} else if p.Band > 0 {
+		texts.thinned, err = render(t.tmpl, "tile_mvt_thinned.sql.tmpl", d)
 	} else if texts.fast, err = render(t.tmpl, "tile_mvt.sql.tmpl", d); err == nil {
 		texts.thinned, err = render(t.tmpl, "tile_mvt_thinned.sql.tmpl", d)
 	}
