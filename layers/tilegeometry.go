@@ -63,35 +63,16 @@ func GeneraliseForTiles(g orb.Geometry) TileGeometry {
 // toMercator projects a lon/lat line or polygon geometry to EPSG:3857
 // metres.
 func toMercator(g orb.Geometry) orb.Geometry {
-	line := func(ls []orb.Point) []orb.Point {
+	if p, ok := g.(orb.Polygon); ok {
+		g = orb.MultiPolygon{p}
+	}
+	return mapLines(g, func(ls []orb.Point, _ bool) []orb.Point {
 		out := make([]orb.Point, len(ls))
 		for i, p := range ls {
 			out[i] = orb.Point{MercatorX(p[0]), MercatorY(p[1])}
 		}
 		return out
-	}
-	switch v := g.(type) {
-	case orb.LineString:
-		return orb.LineString(line(v))
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(v))
-		for i, ls := range v {
-			out[i] = line(ls)
-		}
-		return out
-	case orb.Polygon:
-		return toMercator(orb.MultiPolygon{v})
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(v))
-		for i, poly := range v {
-			out[i] = make(orb.Polygon, len(poly))
-			for j, r := range poly {
-				out[i][j] = line(r)
-			}
-		}
-		return out
-	}
-	return g
+	})
 }
 
 // simplifyKeepingRings simplifies lines and rings by Douglas–Peucker with
@@ -100,21 +81,29 @@ func toMercator(g orb.Geometry) orb.Geometry {
 // square instead of vanishing. The input is not modified.
 func simplifyKeepingRings(g orb.Geometry, tol float64) orb.Geometry {
 	dp := simplify.DouglasPeucker(tol)
-	line := func(ls orb.LineString) orb.LineString { return dp.LineString(append(orb.LineString(nil), ls...)) }
-	ring := func(r orb.Ring) orb.Ring {
-		s := dp.Ring(append(orb.Ring(nil), r...))
+	return mapLines(g, func(ls []orb.Point, ring bool) []orb.Point {
+		if !ring {
+			return dp.LineString(append(orb.LineString(nil), ls...))
+		}
+		s := dp.Ring(append(orb.Ring(nil), ls...))
 		if len(s) < 4 {
-			return r
+			return ls
 		}
 		return s
-	}
+	})
+}
+
+// mapLines is a copy of a LineString, MultiLineString or MultiPolygon with
+// f applied to each of its lines and rings (ring tells which); other
+// geometries come back as they are.
+func mapLines(g orb.Geometry, f func(ls []orb.Point, ring bool) []orb.Point) orb.Geometry {
 	switch v := g.(type) {
 	case orb.LineString:
-		return line(v)
+		return orb.LineString(f(v, false))
 	case orb.MultiLineString:
 		out := make(orb.MultiLineString, len(v))
 		for i, ls := range v {
-			out[i] = line(ls)
+			out[i] = f(ls, false)
 		}
 		return out
 	case orb.MultiPolygon:
@@ -122,7 +111,7 @@ func simplifyKeepingRings(g orb.Geometry, tol float64) orb.Geometry {
 		for i, poly := range v {
 			out[i] = make(orb.Polygon, len(poly))
 			for j, r := range poly {
-				out[i][j] = ring(r)
+				out[i][j] = f(r, true)
 			}
 		}
 		return out
