@@ -23,6 +23,7 @@ type queries struct {
 	GeometryOID       string `file:"geometry_oid.sql"`
 	LayersList        string `file:"layers_list.sql"`
 	LayerGet          string `file:"layer_get.sql"`
+	LayerVersion      string `file:"layer_version.sql"`
 	LayerLock         string `file:"layer_lock.sql"`
 	LayerInsert       string `file:"layer_insert.sql"`
 	LayerBump         string `file:"layer_bump.sql"`

@@ -48,6 +48,8 @@ type Tiles struct {
 
 	mu    sync.RWMutex
 	texts map[string]*layerTexts // by layer name
+
+	pyramids *pyramids // the cells of clustered layers (clusterpyramid.go)
 }
 
 // layerTexts are the catalog entry a layer's statements were rendered from
@@ -58,9 +60,12 @@ type layerTexts struct {
 }
 
 // tileTexts are a layer's rendered tile statements for one plan shape:
-// fast and thinned, thinned alone at a generalised zoom, or cluster alone.
+// fast and thinned, thinned alone at a generalised zoom, or the cluster
+// statements (from the points, from counted cells, and the read of the
+// points for counting them).
 type tileTexts struct {
-	fast, thinned, cluster string
+	fast, thinned                        string
+	cluster, clusterCells, clusterPoints string
 }
 
 var _ layers.TileSource = (*Tiles)(nil)
@@ -87,7 +92,7 @@ func NewTiles(s *Store, opts ...TilesOption) (*Tiles, error) {
 	if err != nil {
 		return nil, layers.Wrap(err, layers.Internal, "sql.NewTiles", "")
 	}
-	tl := &Tiles{s: s, tmpl: t, generalise: true, texts: map[string]*layerTexts{}}
+	tl := &Tiles{s: s, tmpl: t, generalise: true, texts: map[string]*layerTexts{}, pyramids: newPyramids()}
 	for _, o := range opts {
 		o(tl)
 	}
@@ -105,6 +110,8 @@ type tileData struct {
 	// HoldDrawn has tile_mvt hold the drawn rows for a second try under the
 	// byte cap; see holdDrawnBelowZoom.
 	HoldDrawn bool
+	// Pyramid has tile_clusters take counted cells instead of the points.
+	Pyramid bool
 }
 
 // holdDrawnBelowZoom: below this zoom tile_mvt holds the drawn points of an
@@ -192,10 +199,7 @@ func (t *Tiles) run(ctx context.Context, db querier, texts tileTexts, plan layer
 	step := int64(1)
 	switch {
 	case texts.cluster != "":
-		cr := r.ClusterRange(plan.ClusterCell)
-		args[0], args[1], args[2], args[3] = cr.Box.Min[0], cr.Box.Min[1], cr.Box.Max[0], cr.Box.Max[1]
-		args = append(args, plan.ClusterCell, float64(cr.CX0), float64(cr.CX1), float64(cr.CY0), float64(cr.CY1))
-		return t.thinned(ctx, db, texts.cluster, args, r, step)
+		return t.clusters(ctx, db, texts, plan, r, args)
 	case plan.Band > 0:
 		// A generalised tile counts and draws its candidates in one
 		// statement (tile_mvt_thinned reads them once).
@@ -239,6 +243,31 @@ func (t *Tiles) run(ctx context.Context, db querier, texts tileTexts, plan layer
 		}
 	}
 	return t.thinned(ctx, db, texts.thinned, args, r, step)
+}
+
+// clusters makes a clustered tile from the layer's counted cells when they
+// are of the version the tile's snapshot reads, from its points otherwise
+// (and then has the cells of that version counted).
+func (t *Tiles) clusters(ctx context.Context, db querier, texts tileTexts, plan layers.TilePlan, r layers.TileRequest, args []any) ([]byte, layers.TileInfo, error) {
+	cr := r.ClusterRange(plan.ClusterCell)
+	if p := t.pyramids.get(r.Layer); p != nil {
+		fids, ns, xs, ys := p.block(r.Z, cr)
+		cargs := append([]any{fids, ns, xs, ys}, args[4:]...)
+		data, info, err := t.thinned(ctx, db, texts.clusterCells, cargs, r, 1)
+		if err != nil || info.Version == p.version {
+			return data, info, err
+		}
+		t.pyramids.forget(r.Layer) // the layer changed since: stale cells
+	}
+	args[0], args[1], args[2], args[3] = cr.Box.Min[0], cr.Box.Min[1], cr.Box.Max[0], cr.Box.Max[1]
+	args = append(args, plan.ClusterCell, float64(cr.CX0), float64(cr.CX1), float64(cr.CY0), float64(cr.CY1))
+	data, info, err := t.thinned(ctx, db, texts.cluster, args, r, 1)
+	if err == nil {
+		t.pyramids.want(r.Layer, info.Version, func(ctx context.Context) (*pyramid, error) {
+			return t.countPyramid(ctx, texts, r.Layer)
+		})
+	}
+	return data, info, err
 }
 
 // thinned runs a counting statement (tile_mvt_thinned or tile_clusters)
@@ -361,6 +390,13 @@ func (t *Tiles) renderPlanHolding(l layers.Layer, p layers.TilePlan, hold bool) 
 	var err error
 	if p.ClusterCell > 0 {
 		texts.cluster, err = render(t.tmpl, "tile_clusters.sql.tmpl", d)
+		if err == nil {
+			texts.clusterPoints, err = render(t.tmpl, "tile_cluster_points.sql.tmpl", d)
+		}
+		if err == nil {
+			d.Pyramid = true
+			texts.clusterCells, err = render(t.tmpl, "tile_clusters.sql.tmpl", d)
+		}
 	} else if p.Band > 0 {
 		texts.thinned, err = render(t.tmpl, "tile_mvt_thinned.sql.tmpl", d)
 	} else if texts.fast, err = render(t.tmpl, "tile_mvt.sql.tmpl", d); err == nil {
@@ -376,6 +412,7 @@ func (t *Tiles) forget(name string) {
 	t.mu.Lock()
 	delete(t.texts, name)
 	t.mu.Unlock()
+	t.pyramids.forget(name)
 }
 
 // isStaleStatement recognizes a statement rendered for a table that has
