@@ -37,20 +37,28 @@ func PrepareBatch(l Layer, b Batch) (Batch, error) {
 func prepareFeatures(l Layer, what string, fs []Feature) ([]Feature, error) {
 	out := make([]Feature, len(fs))
 	for i, f := range fs {
-		g, err := NormalizeGeometry(l.Schema.Geometry, f.Geometry)
-		if err != nil {
-			return nil, wrapFeature(err, what, i, f.ID)
+		var err error
+		if out[i], err = prepareFeature(l, what, i, f); err != nil {
+			return nil, err
 		}
-		p, err := l.Schema.NormalizeProperties(f.Properties)
-		if err != nil {
-			return nil, wrapFeature(err, what, i, f.ID)
-		}
-		if f.ID < 0 {
-			return nil, wrapFeature(Errorf(Invalid, "", "feature id must be positive"), what, i, f.ID)
-		}
-		out[i] = Feature{ID: f.ID, Geometry: g, Properties: p}
 	}
 	return out, nil
+}
+
+// prepareFeature validates and normalizes feature #i+1 of a batch's list.
+func prepareFeature(l Layer, what string, i int, f Feature) (Feature, error) {
+	g, err := NormalizeGeometry(l.Schema.Geometry, f.Geometry)
+	if err != nil {
+		return Feature{}, wrapFeature(err, what, i, f.ID)
+	}
+	p, err := l.Schema.NormalizeProperties(f.Properties)
+	if err != nil {
+		return Feature{}, wrapFeature(err, what, i, f.ID)
+	}
+	if f.ID < 0 {
+		return Feature{}, wrapFeature(Errorf(Invalid, "", "feature id must be positive"), what, i, f.ID)
+	}
+	return Feature{ID: f.ID, Geometry: g, Properties: p}, nil
 }
 
 func wrapFeature(err error, what string, i int, id int64) error {

@@ -77,32 +77,10 @@ func scanLayer(r pgx.Row) (layers.Layer, error) {
 // index in one transaction, at version 1; Conflict if the name is taken.
 func (s *Store) CreateLayer(ctx context.Context, l layers.Layer) (layers.Layer, error) {
 	const op = "sql.CreateLayer"
-	if err := l.Check(); err != nil {
-		return layers.Layer{}, err
-	}
-	if strings.HasPrefix(l.Name, reservedPrefix) {
-		return layers.Layer{}, layers.Errorf(layers.Invalid, op, "layer names starting with %q are reserved for the catalog; choose another name", reservedPrefix)
-	}
-	schema, err := json.Marshal(l.Schema)
-	if err != nil {
-		return layers.Layer{}, layers.Wrap(err, layers.Internal, op, "")
-	}
 	var updated time.Time
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, s.q.LayerInsert, l.Name, string(l.Kind), l.Title, l.Description, schema, l.Sensitive).Scan(&updated)
-		if isUniqueViolation(err) {
-			return layers.Errorf(layers.Conflict, op, "layer %q already exists", l.Name)
-		}
-		if err != nil {
-			return err
-		}
-		// The table is made by a function owned by the schema's owner, from
-		// the catalog row just inserted: the service role itself may not
-		// create tables (migrations/0003_layer_tables.sql).
-		if _, err := tx.Exec(ctx, s.q.LayerTableCreate, l.Name); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, s.q.VersionInsert, l.Name, int64(1), "layer created", 0, 0, 0, false)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		updated, err = s.createLayer(ctx, tx, l, op)
 		return err
 	})
 	if err != nil {
@@ -111,6 +89,37 @@ func (s *Store) CreateLayer(ctx context.Context, l layers.Layer) (layers.Layer, 
 	l.Version = 1
 	l.UpdatedAt = updated.UTC()
 	return l, nil
+}
+
+// createLayer is CreateLayer inside tx (ApplyStream creates the layer it
+// fills in its own transaction); it returns the creation time.
+func (s *Store) createLayer(ctx context.Context, tx pgx.Tx, l layers.Layer, op string) (time.Time, error) {
+	if err := l.Check(); err != nil {
+		return time.Time{}, err
+	}
+	if strings.HasPrefix(l.Name, reservedPrefix) {
+		return time.Time{}, layers.Errorf(layers.Invalid, op, "layer names starting with %q are reserved for the catalog; choose another name", reservedPrefix)
+	}
+	schema, err := json.Marshal(l.Schema)
+	if err != nil {
+		return time.Time{}, layers.Wrap(err, layers.Internal, op, "")
+	}
+	var updated time.Time
+	err = tx.QueryRow(ctx, s.q.LayerInsert, l.Name, string(l.Kind), l.Title, l.Description, schema, l.Sensitive).Scan(&updated)
+	if isUniqueViolation(err) {
+		return time.Time{}, layers.Errorf(layers.Conflict, op, "layer %q already exists", l.Name)
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	// The table is made by a function owned by the schema's owner, from
+	// the catalog row just inserted: the service role itself may not
+	// create tables (migrations/0003_layer_tables.sql).
+	if _, err := tx.Exec(ctx, s.q.LayerTableCreate, l.Name); err != nil {
+		return time.Time{}, err
+	}
+	_, err = tx.Exec(ctx, s.q.VersionInsert, l.Name, int64(1), "layer created", 0, 0, 0, false)
+	return updated, err
 }
 
 func isUniqueViolation(err error) bool {

@@ -111,6 +111,20 @@ func (w *writer) update(ctx context.Context, fs []layers.Feature) error {
 // sequence past them; zero ids are drawn from the sequence in one query.
 // More than bulkInserts rows go through COPY.
 func (w *writer) insert(ctx context.Context, fs []layers.Feature, checkTaken bool) ([]int64, error) {
+	ids, err := w.assignIDs(ctx, fs, checkTaken)
+	if err != nil || len(fs) == 0 {
+		return ids, err
+	}
+	if len(fs) > bulkInserts {
+		return ids, w.copyRows(ctx, fs, ids)
+	}
+	return ids, w.insertRows(ctx, fs, ids)
+}
+
+// assignIDs returns the ids of fs in order: a non-zero id is kept (Conflict
+// if taken, checked when checkTaken) and moves the id sequence past it;
+// zero ids are drawn from the sequence in one query.
+func (w *writer) assignIDs(ctx context.Context, fs []layers.Feature, checkTaken bool) ([]int64, error) {
 	ids := make([]int64, len(fs))
 	var explicit []int64
 	zero := 0
@@ -155,10 +169,7 @@ func (w *writer) insert(ctx context.Context, fs []layers.Feature, checkTaken boo
 			}
 		}
 	}
-	if len(fs) > bulkInserts {
-		return ids, w.copyRows(ctx, fs, ids)
-	}
-	return ids, w.insertRows(ctx, fs, ids)
+	return ids, nil
 }
 
 // checkTaken fails with Conflict when a kept id is already in use.

@@ -94,7 +94,8 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer svc.Close()
-	u, err := stage(ctx, svc, parts, o)
+	start := time.Now()
+	u, onePass, err := stage(ctx, svc, parts, o, *publish)
 	if err != nil {
 		return errors.New(layers.MessageOf(err))
 	}
@@ -118,12 +119,25 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(note, "\n已暂存，未发布 (staged, not published): publish with `onemap import %s … -publish` or POST /api/imports/%s/publish\n", files[0], u.ID)
 		return nil
 	}
-	pub, err := svc.Publish(ctx, u.ID)
+	var pub staging.Upload
+	if onePass {
+		// Published while it was read: the run has already ended.
+		pub, err = svc.WaitPublished(ctx, u.ID)
+	} else {
+		start = time.Now()
+		pub, err = svc.Publish(ctx, u.ID)
+	}
 	if err != nil {
 		return errors.New(layers.MessageOf(err))
 	}
+	took := time.Since(start).Round(time.Millisecond)
 	p := pub.Publications[len(pub.Publications)-1]
 	fmt.Fprintf(note, "\n已发布 (published): layer %s version %d, %d features (previous content kept for rollback: POST /api/layers/%s/rollback)\n", p.Layer, p.Version, p.Features, p.Layer)
+	if onePass {
+		fmt.Fprintf(note, "导入并发布用时 %s，读取与写入同时进行 (imported and published in %s, writing while reading)\n", took, took)
+	} else {
+		fmt.Fprintf(note, "发布用时 %s (published in %s)\n", took, took)
+	}
 	return nil
 }
 
@@ -187,38 +201,45 @@ func uploadsDir(sf storeFlags, flagValue string) string {
 }
 
 // stage streams the files into the staging area and starts the import. A
-// file staged before with other options is run again with these.
-func stage(ctx context.Context, svc *staging.Service, parts []string, o pipeline.Options) (staging.Upload, error) {
+// file staged before with other options is run again with these. With
+// publish, a run it starts publishes in the same pass (onePass reports it);
+// a file already staged with these options is left for Publish.
+func stage(ctx context.Context, svc *staging.Service, parts []string, o pipeline.Options, publish bool) (u staging.Upload, onePass bool, err error) {
 	r, err := svc.Receive()
 	if err != nil {
-		return staging.Upload{}, err
+		return staging.Upload{}, false, err
 	}
 	for _, p := range parts {
 		f, err := os.Open(p)
 		if err != nil {
 			r.Abort()
-			return staging.Upload{}, err
+			return staging.Upload{}, false, err
 		}
 		err = r.AddFile(filepath.Base(p), f)
 		f.Close()
 		if err != nil {
 			r.Abort()
-			return staging.Upload{}, err
+			return staging.Upload{}, false, err
 		}
 	}
-	u, err := r.Commit(ctx, o)
+	commit, rerun := r.Commit, svc.Rerun
+	if publish {
+		commit, rerun = r.CommitAndPublish, svc.RerunAndPublish
+	}
+	u, err = commit(ctx, o)
 	if err != nil || !u.Duplicate {
-		return u, err
+		return u, publish && err == nil, err
 	}
 	prev, _ := json.Marshal(u.Options)
 	now, _ := json.Marshal(o)
 	if string(prev) == string(now) {
-		return u, nil
+		return u, false, nil
 	}
 	if _, err := svc.Wait(ctx, u.ID); err != nil {
-		return u, err
+		return u, false, err
 	}
-	return svc.Rerun(ctx, u.ID, o)
+	u, err = rerun(ctx, u.ID, o)
+	return u, publish && err == nil, err
 }
 
 // waitWithProgress waits for the import, printing a progress line to w

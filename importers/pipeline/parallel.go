@@ -252,6 +252,9 @@ func (r *runner) apply(it *item) error {
 			return layers.Wrap(err, layers.Internal, "pipeline.Run", "cannot write the staged features")
 		}
 	}
+	if r.tee != nil {
+		r.tee(layers.Feature{Geometry: it.geom, Properties: it.props})
+	}
 	if it.repair != "" {
 		rep.Counts.Repaired++
 		addIssue(&rep.Repaired, it.rec.Number, it.repair)

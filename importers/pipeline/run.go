@@ -29,6 +29,15 @@ type Job struct {
 	// Progress, when set, is called every ProgressEvery records and at the
 	// end with the number of records read so far.
 	Progress func(records int)
+	// Tee, when set, is called once the run is known to stage its features
+	// (the outcome is Ready; before the first record is read) with the
+	// report so far, whose Target holds the layer and schema the features
+	// fit. The function it returns (if not nil) then receives every staged
+	// feature, without ID, in the order of the staged file, from one
+	// goroutine. It lets a caller write the features to a store while the
+	// run goes on (staging's one-pass publish); the run's outcome and error
+	// say whether to keep them.
+	Tee func(rep *Report) func(layers.Feature)
 }
 
 // ProgressEvery is how often Job.Progress is called, in records.
@@ -91,7 +100,8 @@ type runner struct {
 	rename map[string]string // zoning: source column → field name
 	crs    *crs.CRS          // nil when the run stops at NeedsCRS
 	out    *FeatureWriter
-	pts    []orb.Point // for guessing the CRS
+	tee    func(layers.Feature) // see Job.Tee
+	pts    []orb.Point          // for guessing the CRS
 	bbox   orb.Bound
 	seen   map[string]map[string]bool // samples already shown, per column
 }
@@ -186,6 +196,9 @@ func (r *runner) read(ctx context.Context) error {
 	rep := r.rep
 	n := 0
 	if rep.Outcome == Ready {
+		if r.job.Tee != nil {
+			r.tee = r.job.Tee(rep)
+		}
 		var err error
 		if n, err = r.readAll(ctx); err != nil {
 			return err

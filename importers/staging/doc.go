@@ -25,4 +25,10 @@
 // whenever the commit's version is the snapshot's plus one, and what is
 // recorded when it is not. A failed import never calls Apply; Delete
 // discards an upload that was never published.
+//
+// An import asked to publish as soon as it is ready (CommitAndPublish,
+// RerunAndPublish: stream.go) writes its features into the layer while it
+// stages them, in one store transaction (layers.StreamWriter) that commits
+// only if the run ends Ready, so the same holds: a failed or undecided
+// import leaves the layer as it was.
 package staging

@@ -2,6 +2,7 @@ package staging
 
 import (
 	"context"
+	"errors"
 	"os"
 	"sync/atomic"
 	"time"
@@ -10,10 +11,11 @@ import (
 	"onemap/layers"
 )
 
-// start runs the pipeline on u in the background. lock, when set, is the
-// folder's lock from Receive, released when the first run is complete. A
-// rerun of an upload that is still processing is a Conflict.
-func (s *Service) start(u *upload, opts pipeline.Options, lock *folderLock, first bool) error {
+// start runs the pipeline on u in the background, publishing in the same
+// pass when publish is set (stream.go). lock, when set, is the folder's
+// lock from Receive, released when the first run is complete. A rerun of an
+// upload that is still processing is a Conflict.
+func (s *Service) start(u *upload, opts pipeline.Options, lock *folderLock, first, publish bool) error {
 	u.mu.Lock()
 	if !first && u.rec.State == Processing {
 		u.mu.Unlock()
@@ -26,6 +28,7 @@ func (s *Service) start(u *upload, opts pipeline.Options, lock *folderLock, firs
 	u.rec.Run++
 	run := u.rec.Run
 	u.rec.State, u.rec.Error, u.rec.Message, u.rec.Progress = Processing, "", "", Progress{}
+	u.pubErr = nil
 	done := make(chan struct{})
 	if first {
 		done = u.done
@@ -38,21 +41,30 @@ func (s *Service) start(u *upload, opts pipeline.Options, lock *folderLock, firs
 		defer s.runs.Done()
 		defer close(done)
 		defer lock.release()
-		s.process(u, opts, run, first)
+		s.process(u, opts, run, first, publish)
 	}()
 	return nil
 }
 
 // process runs the pipeline once and records the outcome. The record on
 // disk changes only at the end, in one atomic write; the first run then
-// writes the folder's complete marker.
-func (s *Service) process(u *upload, opts pipeline.Options, run int, first bool) {
+// writes the folder's complete marker. With publish, the run's features are
+// published as they are staged, committed only if the run ends Ready.
+func (s *Service) process(u *upload, opts pipeline.Options, run int, first, publish bool) {
 	ctx := s.ctx
 	var records atomic.Int64
-	rep, runErr := s.runPipeline(ctx, u, opts, run, &records)
-	if ctx.Err() != nil {
+	var sp *streamPublish
+	var tee func(*pipeline.Report) func(layers.Feature)
+	if publish {
+		sp = &streamPublish{s: s, u: u, ctx: ctx}
+		tee = sp.tee
+	}
+	rep, runErr := s.runPipeline(ctx, u, opts, run, &records, tee)
+	pub, pubErr := sp.finish(runErr == nil && ctx.Err() == nil && rep.Outcome == pipeline.Ready, run)
+	if ctx.Err() != nil && pub == nil {
 		// Closing: leave the disk as it was (a first run's folder has no
-		// marker and goes at the next Open).
+		// marker and goes at the next Open). A publish that committed is
+		// recorded all the same: its snapshot must survive for rollback.
 		os.Remove(u.path(stagedName(run)))
 		return
 	}
@@ -73,6 +85,9 @@ func (s *Service) process(u *upload, opts pipeline.Options, run int, first bool)
 		if rep.Outcome == pipeline.Ready && len(rec.Publications) > 0 {
 			rec.State = Ready // a new run must be published again
 		}
+		if pub != nil {
+			recordPublication(&rec, *pub)
+		}
 	}
 	u.mu.Unlock()
 	if err := saveRecord(u.dir, rec); err != nil {
@@ -85,20 +100,26 @@ func (s *Service) process(u *upload, opts pipeline.Options, run int, first bool)
 			s.log.Error("cannot mark the upload complete", "upload", rec.ID, "err", err)
 		}
 	}
-	if runErr != nil || rec.State != Ready {
+	if runErr != nil || rec.State != Ready && rec.State != Published {
 		os.Remove(u.path(stagedName(run)))
 	}
 	for r := run - 1; r > 0; r-- { // earlier runs' staged files are no longer referenced
 		os.Remove(u.path(stagedName(r)))
 	}
 	u.mu.Lock()
-	u.rec = rec
+	u.rec, u.pubErr = rec, pubErr
 	u.mu.Unlock()
+	if errors.Is(pubErr, errNoStream) && rec.State == Ready {
+		_, pubErr = s.Publish(ctx, rec.ID)
+		u.mu.Lock()
+		u.pubErr = pubErr
+		u.mu.Unlock()
+	}
 }
 
 // runPipeline resolves the target and runs the pipeline into the run's
-// staged file.
-func (s *Service) runPipeline(ctx context.Context, u *upload, opts pipeline.Options, run int, records *atomic.Int64) (*pipeline.Report, error) {
+// staged file, and into tee when set (pipeline.Job.Tee).
+func (s *Service) runPipeline(ctx context.Context, u *upload, opts pipeline.Options, run int, records *atomic.Int64, tee func(*pipeline.Report) func(layers.Feature)) (*pipeline.Report, error) {
 	target, err := pipeline.ResolveTarget(ctx, opts, s.store.Layer)
 	if err != nil {
 		return nil, err
@@ -112,7 +133,7 @@ func (s *Service) runPipeline(ctx context.Context, u *upload, opts pipeline.Opti
 		return nil, layers.Wrap(err, layers.Internal, "staging.process", "cannot write the staged features")
 	}
 	rep, err := pipeline.Run(ctx, pipeline.Job{
-		Dir: u.originals(), Target: target, Options: opts, Rules: rules, Limits: s.opts.Limits, Staged: f,
+		Dir: u.originals(), Target: target, Options: opts, Rules: rules, Limits: s.opts.Limits, Staged: f, Tee: tee,
 		Progress: func(n int) {
 			records.Store(int64(n))
 			u.mu.Lock()
@@ -133,6 +154,10 @@ func (s *Service) runPipeline(ctx context.Context, u *upload, opts pipeline.Opti
 // (another encoding, a confirmed CRS, a mapping). The upload keeps its last
 // finished run until the new one ends.
 func (s *Service) Rerun(ctx context.Context, id string, opts pipeline.Options) (Upload, error) {
+	return s.rerun(ctx, id, opts, false)
+}
+
+func (s *Service) rerun(ctx context.Context, id string, opts pipeline.Options, publish bool) (Upload, error) {
 	u, err := s.find(id)
 	if err != nil {
 		return Upload{}, err
@@ -143,7 +168,7 @@ func (s *Service) Rerun(ctx context.Context, id string, opts pipeline.Options) (
 	if _, err := pipeline.ResolveTarget(ctx, opts, s.store.Layer); err != nil {
 		return Upload{}, err
 	}
-	if err := s.start(u, opts, nil, false); err != nil {
+	if err := s.start(u, opts, nil, false, publish); err != nil {
 		return Upload{}, err
 	}
 	return u.snapshot(), nil

@@ -145,22 +145,32 @@ func readPublished(name string) ([]layers.Feature, error) {
 // publishTarget finds the layer to publish into, creating it when the
 // import made or chose a layer the store does not have yet.
 func (s *Service) publishTarget(ctx context.Context, t pipeline.Target) (layers.Layer, error) {
+	l, create, err := s.target(ctx, t)
+	if err != nil || !create {
+		return l, err
+	}
+	return s.store.CreateLayer(ctx, l)
+}
+
+// target finds the layer to publish into; create says it does not exist
+// yet, and l is then its definition.
+func (s *Service) target(ctx context.Context, t pipeline.Target) (l layers.Layer, create bool, err error) {
 	const op = "staging.Publish"
-	l, err := s.store.Layer(ctx, t.Layer.Name)
+	l, err = s.store.Layer(ctx, t.Layer.Name)
 	switch {
 	case err == nil && t.FromSource:
-		return l, conflict(op, "图层 "+l.Name+" 已在此期间被创建；请选择它作为目标图层后重新处理", "layer "+l.Name+" was created meanwhile; choose it as the target layer and run the import again")
+		return l, false, conflict(op, "图层 "+l.Name+" 已在此期间被创建；请选择它作为目标图层后重新处理", "layer "+l.Name+" was created meanwhile; choose it as the target layer and run the import again")
 	case err == nil:
 		if !sameSchema(l.Schema, t.Layer.Schema) {
-			return l, conflict(op, "图层 "+l.Name+" 的字段已改变；请重新处理该上传", "the fields of layer "+l.Name+" have changed; run the import again")
+			return l, false, conflict(op, "图层 "+l.Name+" 的字段已改变；请重新处理该上传", "the fields of layer "+l.Name+" have changed; run the import again")
 		}
-		return l, nil
+		return l, false, nil
 	case !layers.IsKind(err, layers.NotFound):
-		return l, err
+		return l, false, err
 	}
 	def := t.Layer
 	def.Version, def.UpdatedAt = 0, time.Time{}
-	return s.store.CreateLayer(ctx, def)
+	return def, true, nil
 }
 
 // sameSchema compares schemas as the API shows them, so that a nil and an

@@ -132,6 +132,10 @@ func (r *Receiver) Abort() {
 // before, the folder is discarded and the earlier upload is returned with
 // Duplicate set (its options are not changed; use Rerun for that).
 func (r *Receiver) Commit(ctx context.Context, opts pipeline.Options) (Upload, error) {
+	return r.commit(ctx, opts, false)
+}
+
+func (r *Receiver) commit(ctx context.Context, opts pipeline.Options, publish bool) (Upload, error) {
 	const op = "staging.Commit"
 	if r.done {
 		return Upload{}, layers.Errorf(layers.Internal, op, "the upload was already committed or aborted")
@@ -169,7 +173,7 @@ func (r *Receiver) Commit(ctx context.Context, opts pipeline.Options) (Upload, e
 	}}
 	s.uploads[id] = u
 	s.mu.Unlock()
-	s.start(u, opts, r.lock, true) // a first run always starts
+	s.start(u, opts, r.lock, true, publish) // a first run always starts
 	return u.snapshot(), nil
 }
 

@@ -93,6 +93,9 @@ type upload struct {
 	dir  string
 	done chan struct{}
 	gone bool // deleted: no run may start in dir
+	// pubErr is why the current run's one-pass publish failed (stream.go);
+	// kept in memory only, for WaitPublished.
+	pubErr error
 }
 
 // snapshot copies the record.

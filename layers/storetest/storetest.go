@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"Types", testTypes},
 		{"Versions", testVersions},
 		{"FailedBatchChangesNothing", testFailedBatch},
+		{"ApplyStream", testStream},
 		{"BBox", testBBox},
 		{"Intersects", testIntersects},
 		{"NearestN", testNearest},

@@ -1,0 +1,82 @@
+package sql
+
+import (
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"onemap/layers"
+)
+
+// TestStreamAcrossChunks streams features through several COPY chunks,
+// and checks each id against what Apply
+// stores for the same feature in another layer; then a stream that fails
+// in its third chunk, after two were copied, leaves the layer as it was.
+func TestStreamAcrossChunks(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	in := manyFeatures(250, func(int) int64 { return 0 })
+	next := func(fs []layers.Feature, fail error) func() (layers.Feature, error) {
+		i := 0
+		return func() (layers.Feature, error) {
+			if i == len(fs) {
+				if fail != nil {
+					return layers.Feature{}, fail
+				}
+				return layers.Feature{}, io.EOF
+			}
+			i++
+			return fs[i-1], nil
+		}
+	}
+	def := everyTypeLayer("streamed")
+	c, err := s.applyStream(ctx, layers.Stream{Layer: def.Name, Create: &def, Replace: true, Next: next(in, nil)}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.IDs) != len(in) || c.Version != 2 {
+		t.Fatalf("%d ids at version %d, want %d at 2", len(c.IDs), c.Version, len(in))
+	}
+	if _, err := s.CreateLayer(ctx, everyTypeLayer("applied")); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := s.Apply(ctx, "applied", layers.Batch{Insert: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range c.IDs {
+		got, err := s.Feature(ctx, "streamed", id)
+		if err != nil {
+			t.Fatalf("Feature(%d): %v", id, err)
+		}
+		want, err := s.Feature(ctx, "applied", ref.IDs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Properties, want.Properties) || !orb.Equal(got.Geometry, want.Geometry) {
+			t.Errorf("feature #%d: streamed %v %v, applied %v %v", i, got.Properties, got.Geometry, want.Properties, want.Geometry)
+		}
+	}
+
+	before, err := s.Query(ctx, "streamed", layers.Query{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := manyFeatures(250, func(int) int64 { return 0 })
+	if _, err := s.applyStream(ctx, layers.Stream{Layer: "streamed", Replace: true, Next: next(fresh, errors.New("broken"))}, 100); err == nil {
+		t.Fatal("a failed stream was committed")
+	}
+	after, err := s.Query(ctx, "streamed", layers.Query{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("a failed stream changed the layer: %d features before, %d after", before.Matched, after.Matched)
+	}
+	if l, err := s.Layer(ctx, "streamed"); err != nil || l.Version != 2 {
+		t.Fatalf("after a failed stream: version %d (%v), want 2", l.Version, err)
+	}
+}
