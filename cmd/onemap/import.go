@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -44,6 +45,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	batchGC(getenv)
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -344,4 +346,19 @@ func startCPUProfile(name string) (func(), error) {
 		return nil, fmt.Errorf("-cpuprofile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// batchGC lets the collector of a one-off import run less often than a
+// server's (GOGC 400 instead of 100, under a soft limit of 1 GiB), unless
+// GOGC or GOMEMLIMIT say otherwise: the import allocates a great deal of
+// short-lived garbage per record, and on a small machine the collector's
+// CPU competed with PostgreSQL's during a publish (200,000 polygons:
+// 3.6 → 3.4 s, 3.3 → 2.8 s of CPU, 330 → 440 MB at most).
+func batchGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1 << 30)
+	}
 }
