@@ -93,10 +93,7 @@ func (w *writer) stream(ctx context.Context, next func() (layers.Feature, error)
 		for range chunks { // until the producer has gone
 		}
 	}
-	cols := append([]string{"fid", "geom"}, w.l.Schema.FieldNames()...)
-	for _, c := range w.td.TileColumns() {
-		cols = append(cols, c.Name)
-	}
+	cols := w.copyColumns()
 	var ids []int64
 	for c := range chunks {
 		if c.err != nil {

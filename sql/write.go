@@ -213,16 +213,21 @@ func (w *writer) insertRows(ctx context.Context, fs []layers.Feature, ids []int6
 // Z-order of their boxes' centres), so that features near one another share
 // heap pages and a tile reads few of them; the ids stay with their features.
 func (w *writer) copyRows(ctx context.Context, fs []layers.Feature, ids []int64) error {
-	cols := append([]string{"fid", "geom"}, w.l.Schema.FieldNames()...)
-	for _, c := range w.td.TileColumns() {
-		cols = append(cols, c.Name)
-	}
 	order := spatialOrder(fs)
-	_, err := w.tx.CopyFrom(ctx, pgx.Identifier{w.l.Name}, cols, pgx.CopyFromSlice(len(fs), func(i int) ([]any, error) {
+	_, err := w.tx.CopyFrom(ctx, pgx.Identifier{w.l.Name}, w.copyColumns(), pgx.CopyFromSlice(len(fs), func(i int) ([]any, error) {
 		k := order[i]
 		return w.row(fs[k], ids[k], encodeEWKB)
 	}))
 	return err
+}
+
+// copyColumns are the columns of a row (see row), by name, for COPY.
+func (w *writer) copyColumns() []string {
+	cols := append([]string{"fid", "geom"}, w.l.Schema.FieldNames()...)
+	for _, c := range w.td.TileColumns() {
+		cols = append(cols, c.Name)
+	}
+	return cols
 }
 
 // spatialOrder is the indexes of fs sorted by the quadkey of the zoom-24
