@@ -119,6 +119,7 @@ func TestLeastPrivilege(t *testing.T) {
 	})
 	t.Run("Refused", func(t *testing.T) { testServiceRefused(t, c) })
 	t.Run("HostileCatalogRows", func(t *testing.T) { testHostileCatalogRows(t, c) })
+	t.Run("SpatialIndexFunction", func(t *testing.T) { testSpatialIndexFunction(t, c) })
 	t.Run("ExistingSchema", func(t *testing.T) { testExistingSchema(t, c) })
 	t.Run("UnfitRoles", func(t *testing.T) { testUnfitRoles(t, c) })
 }
@@ -244,6 +245,41 @@ func testHostileCatalogRows(t *testing.T, c *roleCluster) {
 	var audit bool
 	if err := conn.QueryRow(ctx, `SELECT to_regclass('onemap_audit') IS NOT NULL`).Scan(&audit); err != nil || !audit {
 		t.Errorf("onemap_audit is gone (%v)", err)
+	}
+}
+
+// testSpatialIndexFunction: the service role may drop a layer table's
+// spatial index only while the table holds no row it can see, and build it
+// again; the function refuses names outside the catalog.
+func testSpatialIndexFunction(t *testing.T, c *roleCluster) {
+	ctx := t.Context()
+	s, serviceURL := c.serviceStore(t)
+	for _, name := range []string{"empty_zones", "full_zones"} {
+		if _, err := s.CreateLayer(ctx, layers.Layer{Name: name, Kind: layers.Zoning, Title: "区", Schema: layers.Schema{Geometry: layers.PointType}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Apply(ctx, "full_zones", layers.Batch{Insert: []layers.Feature{{Geometry: orb.Point{121.2, 31.9}}}}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, serviceURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	for _, step := range []bool{false, false, true, true} { // twice each: both are idempotent
+		if _, err := conn.Exec(ctx, "SELECT onemap_layer_spatial_index('empty_zones', $1)", step); err != nil {
+			t.Fatalf("present=%t on an empty layer: %v", step, err)
+		}
+		if got, want := spatialIndexes(t, s, "empty_zones"), map[bool]int{false: 0, true: 1}[step]; got != want {
+			t.Fatalf("present=%t: %d spatial indexes, want %d", step, got, want)
+		}
+	}
+	wantSQLState(t, conn, "55006", "holds features", "SELECT onemap_layer_spatial_index('full_zones', false)")
+	wantSQLState(t, conn, "22023", "no layer table", "SELECT onemap_layer_spatial_index('onemap_audit', false)")
+	wantSQLState(t, conn, "22023", "no layer table", "SELECT onemap_layer_spatial_index('spatial_ref_sys', false)")
+	if n := spatialIndexes(t, s, "full_zones"); n != 1 {
+		t.Errorf("the refused drop left %d spatial indexes on a layer with features", n)
 	}
 }
 

@@ -27,6 +27,7 @@ type queries struct {
 	LayerLock         string `file:"layer_lock.sql"`
 	LayerInsert       string `file:"layer_insert.sql"`
 	LayerBump         string `file:"layer_bump.sql"`
+	LayerSpatialIndex string `file:"layer_spatial_index.sql"`
 	VersionInsert     string `file:"version_insert.sql"`
 	VersionsList      string `file:"versions_list.sql"`
 	IDsAllocate       string `file:"ids_allocate.sql"`

@@ -19,8 +19,9 @@ const streamChunk = 1 << 16
 
 // ApplyStream commits a stream of inserts in one transaction, as Apply
 // does a batch (catalog row locked, version bumped and logged), creating
-// the layer first when s.Create is set. The features are pulled from
-// s.Next, validated and encoded into rows on one goroutine while the
+// the layer first when s.Create is set — and then loading it without its
+// spatial index, built once at the end (migrations/0005). The features are
+// pulled from s.Next, validated and encoded into rows on one goroutine while the
 // previous chunk is copied on the connection, so reading, encoding and the
 // database's work overlap. Any error rolls all of it back.
 func (s *Store) ApplyStream(ctx context.Context, st layers.Stream) (layers.Commit, error) {
@@ -39,6 +40,11 @@ func (s *Store) applyStream(ctx context.Context, st layers.Stream, chunk int) (l
 			if _, err := s.createLayer(ctx, tx, *st.Create, op); err != nil {
 				return err
 			}
+			// Nobody sees the new table before the commit: load it
+			// unindexed and build its spatial index once, after.
+			if _, err := tx.Exec(ctx, s.q.LayerSpatialIndex, st.Layer, false); err != nil {
+				return err
+			}
 		}
 		l, err := s.layer(ctx, tx, s.q.LayerLock, st.Layer, op)
 		if err != nil {
@@ -54,6 +60,11 @@ func (s *Store) applyStream(ctx context.Context, st layers.Stream, chunk int) (l
 		ids, err := w.stream(ctx, st.Next, chunk)
 		if err != nil {
 			return err
+		}
+		if st.Create != nil {
+			if _, err := tx.Exec(ctx, s.q.LayerSpatialIndex, st.Layer, true); err != nil {
+				return err
+			}
 		}
 		var updated time.Time
 		if err := tx.QueryRow(ctx, s.q.LayerBump, st.Layer).Scan(&commit.Version, &updated); err != nil {

@@ -43,6 +43,11 @@ func TestStreamAcrossChunks(t *testing.T) {
 	if _, err := s.CreateLayer(ctx, everyTypeLayer("applied")); err != nil {
 		t.Fatal(err)
 	}
+	// The created layer was loaded unindexed and indexed after: it has the
+	// spatial index a layer made by CreateLayer has, once.
+	if got, want := spatialIndexes(t, s, "streamed"), spatialIndexes(t, s, "applied"); got != 1 || want != 1 {
+		t.Errorf("GiST indexes on geom: streamed layer %d, created layer %d; want 1 and 1", got, want)
+	}
 	ref, err := s.Apply(ctx, "applied", layers.Batch{Insert: in})
 	if err != nil {
 		t.Fatal(err)
@@ -79,4 +84,18 @@ func TestStreamAcrossChunks(t *testing.T) {
 	if l, err := s.Layer(ctx, "streamed"); err != nil || l.Version != 2 {
 		t.Fatalf("after a failed stream: version %d (%v), want 2", l.Version, err)
 	}
+}
+
+// spatialIndexes counts the GiST indexes on a layer table's geometry.
+func spatialIndexes(t *testing.T, s *Store, table string) int {
+	t.Helper()
+	var n int
+	err := s.pool.QueryRow(t.Context(), `SELECT count(*) FROM pg_index AS i
+		JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam
+		JOIN pg_attribute AS t ON t.attrelid = i.indrelid AND t.attnum = i.indkey[0]
+		WHERE i.indrelid = $1::regclass AND a.amname = 'gist' AND t.attname = 'geom'`, table).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -19,7 +19,8 @@
 --   onemap_audit               SELECT, INSERT (append-only)
 --   layer tables               SELECT, INSERT, UPDATE, DELETE (no TRUNCATE)
 --   their fid sequences        USAGE, SELECT, UPDATE (ids_allocate, ids_advance)
---   onemap_create_layer_table  EXECUTE
+--   onemap_create_layer_table,
+--   onemap_layer_spatial_index EXECUTE
 --
 -- Layer tables made later by onemap_create_layer_table belong to the owner;
 -- the function grants them to the roles recorded in onemap_service_roles.
@@ -64,6 +65,7 @@ BEGIN
   EXECUTE format('GRANT SELECT, INSERT ON onemap_versions, onemap_rules, onemap_audit TO %I', svc);
   EXECUTE format('GRANT SELECT, INSERT, DELETE ON onemap_tokens, onemap_sessions, onemap_road_closures TO %I', svc);
   EXECUTE format('GRANT EXECUTE ON FUNCTION onemap_create_layer_table(text) TO %I', svc);
+  EXECUTE format('GRANT EXECUTE ON FUNCTION onemap_layer_spatial_index(text, boolean) TO %I', svc);
 
   FOR t IN
     SELECT c.relname FROM onemap_layers AS l
