@@ -33,7 +33,9 @@ func MercatorSize(b orb.Bound) float64 {
 
 // TileGeometry is a line or polygon feature as low-zoom tiles draw it.
 type TileGeometry struct {
-	// Size is MercatorSize of the feature's box.
+	// Box is the feature's lon/lat box.
+	Box orb.Bound
+	// Size is MercatorSize of Box.
 	Size float64
 	// Bands holds, for each zoom of TileBands in order, the geometry in
 	// EPSG:3857 metres simplified to GeneraliseTolerancePx pixels of that
@@ -44,7 +46,8 @@ type TileGeometry struct {
 // GeneraliseForTiles makes the TileGeometry of a lon/lat line or polygon
 // geometry. Polygons come out as MultiPolygons.
 func GeneraliseForTiles(g orb.Geometry) TileGeometry {
-	tg := TileGeometry{Size: MercatorSize(g.Bound()), Bands: make([]orb.Geometry, 0, len(TileBands()))}
+	box := g.Bound()
+	tg := TileGeometry{Box: box, Size: MercatorSize(box), Bands: make([]orb.Geometry, 0, len(TileBands()))}
 	var m orb.Geometry
 	for _, band := range TileBands() {
 		px := TilePixel(band)

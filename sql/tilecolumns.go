@@ -75,7 +75,7 @@ var boxColumns = [4]string{"_tile_xmin", "_tile_ymin", "_tile_xmax", "_tile_ymax
 // band).
 func tileValues(g orb.Geometry) ([]any, error) {
 	tg := layers.GeneraliseForTiles(g)
-	b := g.Bound()
+	b := tg.Box
 	out := make([]any, 0, 5+len(tg.Bands))
 	out = append(out, tg.Size, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	for _, b := range tg.Bands {
