@@ -17,11 +17,14 @@ import (
 // the grid (half a unit) after clipping in its own order.
 const tileTolerance = 3
 
-// bandTolerance is tileTolerance at zoom z plus what generalisation may add:
-// below layers.RawTileZoom each encoder draws its own simplified copy
-// (Douglas–Peucker in memory, ST_SimplifyPreserveTopology in PostGIS), each
-// within layers.GeneraliseTolerancePx pixels of the band's zoom of the
-// stored geometry, so the two may lie twice that apart, scaled to zoom z.
+// bandTolerance is tileTolerance at zoom z plus what generalisation may add.
+// Below layers.RawTileZoom both encoders draw the same simplified copy
+// (layers.GeneraliseForTiles), but the in-memory one simplifies it once more
+// as it draws, and a vertex that pass drops may be one the band's
+// simplification placed up to layers.GeneraliseTolerancePx pixels of the
+// band's zoom off the line it now cuts: the allowance is kept at twice
+// that, scaled to zoom z (a tile over the census units at zoom 6 differs by
+// 3.2 units, more than tileTolerance alone).
 func bandTolerance(z int) float64 {
 	band := layers.TileBand(z)
 	if band == 0 {
