@@ -258,8 +258,8 @@ func TestTileOverTheCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A grid of points inside one tile of zoom 12, the first zoom at which
-	// points are not clustered.
-	n := layers.DefaultMaxTileFeatures + 500
+	// points are not clustered, and one under the overview cap.
+	n := layers.OverviewMaxTileFeatures + 500
 	tb := maptile.At(orb.Point{121.2, 31.9}, 12).Bound()
 	fs := make([]layers.Feature, n)
 	for i := range fs {
@@ -274,7 +274,7 @@ func TestTileOverTheCap(t *testing.T) {
 	ls := decodeMVT(t, r.body)
 	kept := len(ls[0].Features)
 	dropped, _ := strconv.Atoi(r.header.Get(HeaderTileDropped))
-	if kept > layers.DefaultMaxTileFeatures || kept == 0 || dropped != n-kept || r.header.Get(HeaderTileFeatures) != strconv.Itoa(kept) {
+	if kept > layers.OverviewMaxTileFeatures || kept == 0 || dropped != n-kept || r.header.Get(HeaderTileFeatures) != strconv.Itoa(kept) {
 		t.Errorf("%d features kept of %d, headers %v", kept, n, r.header)
 	}
 	if th := r.header.Get(HeaderTileThinned); !strings.HasPrefix(th, "dense;step=2;dropped=") {
