@@ -2,13 +2,13 @@ package sql
 
 import (
 	"errors"
-	"io"
 	"reflect"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"onemap/layers"
+	"onemap/layers/storetest"
 )
 
 // TestStreamAcrossChunks streams features through several COPY chunks,
@@ -19,19 +19,7 @@ func TestStreamAcrossChunks(t *testing.T) {
 	s := openTestStore(t)
 	ctx := t.Context()
 	in := manyFeatures(250, func(int) int64 { return 0 })
-	next := func(fs []layers.Feature, fail error) func() (layers.Feature, error) {
-		i := 0
-		return func() (layers.Feature, error) {
-			if i == len(fs) {
-				if fail != nil {
-					return layers.Feature{}, fail
-				}
-				return layers.Feature{}, io.EOF
-			}
-			i++
-			return fs[i-1], nil
-		}
-	}
+	next := storetest.Feed
 	def := everyTypeLayer("streamed")
 	c, err := s.applyStream(ctx, layers.Stream{Layer: def.Name, Create: &def, Replace: true, Next: next(in, nil)}, 100)
 	if err != nil {

@@ -10,9 +10,9 @@ import (
 	"onemap/layers"
 )
 
-// feed is a Stream.Next over fs that, when fail is set, returns it after
+// Feed is a Stream.Next over fs that, when fail is set, returns it after
 // the features instead of io.EOF.
-func feed(fs []layers.Feature, fail error) func() (layers.Feature, error) {
+func Feed(fs []layers.Feature, fail error) func() (layers.Feature, error) {
 	i := 0
 	return func() (layers.Feature, error) {
 		if i == len(fs) {
@@ -41,7 +41,7 @@ func testStream(t *testing.T, s layers.Store) {
 
 	// Appending: IDs in the stream's order, each naming its feature.
 	more := grid(7, orb.Point{121.3, 31.9}, 0.001)
-	c, err := sw.ApplyStream(ctx(t), layers.Stream{Layer: "streamed", Next: feed(more, nil), Note: "appended"})
+	c, err := sw.ApplyStream(ctx(t), layers.Stream{Layer: "streamed", Next: Feed(more, nil), Note: "appended"})
 	if err != nil {
 		t.Fatalf("ApplyStream: %v", err)
 	}
@@ -76,10 +76,10 @@ func testStream(t *testing.T, s layers.Store) {
 		name string
 		st   layers.Stream
 	}{
-		{"the stream fails after its features", layers.Stream{Replace: true, Next: feed(fresh, errors.New("the source broke"))}},
-		{"the stream fails at once", layers.Stream{Replace: true, Next: feed(nil, errors.New("the source broke"))}},
-		{"an invalid feature late in the stream", layers.Stream{Replace: true, Next: feed(append(fresh[:len(fresh):len(fresh)], point(121.4, 31.9, map[string]any{"count": 1.5})), nil)}},
-		{"a feature with an id", layers.Stream{Next: feed(append(fresh[:len(fresh):len(fresh)], layers.Feature{ID: 9001, Geometry: orb.Point{121, 31.9}, Properties: map[string]any{}}), nil)}},
+		{"the stream fails after its features", layers.Stream{Replace: true, Next: Feed(fresh, errors.New("the source broke"))}},
+		{"the stream fails at once", layers.Stream{Replace: true, Next: Feed(nil, errors.New("the source broke"))}},
+		{"an invalid feature late in the stream", layers.Stream{Replace: true, Next: Feed(append(fresh[:len(fresh):len(fresh)], point(121.4, 31.9, map[string]any{"count": 1.5})), nil)}},
+		{"a feature with an id", layers.Stream{Next: Feed(append(fresh[:len(fresh):len(fresh)], layers.Feature{ID: 9001, Geometry: orb.Point{121, 31.9}, Properties: map[string]any{}}), nil)}},
 	}
 	for _, b := range bad {
 		b.st.Layer = "streamed"
@@ -102,7 +102,7 @@ func testStream(t *testing.T, s layers.Store) {
 	}
 
 	// Replace: only the stream's features remain.
-	c, err = sw.ApplyStream(ctx(t), layers.Stream{Layer: "streamed", Replace: true, Next: feed(fresh, nil)})
+	c, err = sw.ApplyStream(ctx(t), layers.Stream{Layer: "streamed", Replace: true, Next: Feed(fresh, nil)})
 	if err != nil {
 		t.Fatalf("ApplyStream with Replace: %v", err)
 	}
@@ -123,20 +123,20 @@ func testStream(t *testing.T, s layers.Store) {
 		{Geometry: square(121.1, 31.9, 0.01), Properties: map[string]any{"name": "甲"}},
 		{Geometry: square(121.2, 31.9, 0.01), Properties: map[string]any{"name": "乙"}},
 	}
-	if _, err := sw.ApplyStream(ctx(t), layers.Stream{Layer: def.Name, Create: &def, Replace: true, Next: feed(zones, errors.New("the source broke"))}); err == nil {
+	if _, err := sw.ApplyStream(ctx(t), layers.Stream{Layer: def.Name, Create: &def, Replace: true, Next: Feed(zones, errors.New("the source broke"))}); err == nil {
 		t.Fatal("a failed stream that creates its layer was accepted")
 	}
 	if _, err := s.Layer(ctx(t), def.Name); !layers.IsKind(err, layers.NotFound) {
 		t.Fatalf("a failed stream left its new layer behind: %v", err)
 	}
-	c, err = sw.ApplyStream(ctx(t), layers.Stream{Layer: def.Name, Create: &def, Replace: true, Next: feed(zones, nil)})
+	c, err = sw.ApplyStream(ctx(t), layers.Stream{Layer: def.Name, Create: &def, Replace: true, Next: Feed(zones, nil)})
 	if err != nil {
 		t.Fatalf("ApplyStream creating the layer: %v", err)
 	}
 	if c.Version != 2 || len(c.IDs) != 2 || count(t, s, def.Name) != 2 {
 		t.Fatalf("created layer: version %d, ids %v, %d features", c.Version, c.IDs, count(t, s, def.Name))
 	}
-	if _, err := sw.ApplyStream(ctx(t), layers.Stream{Layer: def.Name, Create: &def, Next: feed(zones, nil)}); !layers.IsKind(err, layers.Conflict) {
+	if _, err := sw.ApplyStream(ctx(t), layers.Stream{Layer: def.Name, Create: &def, Next: Feed(zones, nil)}); !layers.IsKind(err, layers.Conflict) {
 		t.Fatalf("creating a layer that exists: %v, want Conflict", err)
 	}
 }
