@@ -47,17 +47,24 @@ func (s *Store) Apply(ctx context.Context, name string, b layers.Batch) (layers.
 		if err != nil {
 			return err
 		}
-		var updated time.Time
-		if err := tx.QueryRow(ctx, s.q.LayerBump, name).Scan(&commit.Version, &updated); err != nil {
-			return err
-		}
 		commit.IDs = ids
-		_, err = tx.Exec(ctx, s.q.VersionInsert, name, commit.Version, b.Note,
-			len(b.Insert), len(b.Update), removed+len(b.Delete), b.Replace)
+		commit.Version, err = w.bump(ctx, b.Note, len(b.Insert), len(b.Update), removed+len(b.Delete), b.Replace)
 		return err
 	})
 	if err != nil {
 		return layers.Commit{}, dbError(err, op)
 	}
 	return commit, nil
+}
+
+// bump raises the layer's version by one and records what the change did,
+// in the writer's transaction; it returns the new version.
+func (w *writer) bump(ctx context.Context, note string, inserted, updated, deleted int, replaced bool) (int64, error) {
+	var version int64
+	var at time.Time
+	if err := w.tx.QueryRow(ctx, w.s.q.LayerBump, w.l.Name).Scan(&version, &at); err != nil {
+		return 0, err
+	}
+	_, err := w.tx.Exec(ctx, w.s.q.VersionInsert, w.l.Name, version, note, inserted, updated, deleted, replaced)
+	return version, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -66,12 +65,8 @@ func (s *Store) applyStream(ctx context.Context, st layers.Stream, chunk int) (l
 				return err
 			}
 		}
-		var updated time.Time
-		if err := tx.QueryRow(ctx, s.q.LayerBump, st.Layer).Scan(&commit.Version, &updated); err != nil {
-			return err
-		}
 		commit.IDs = ids
-		_, err = tx.Exec(ctx, s.q.VersionInsert, st.Layer, commit.Version, st.Note, len(ids), 0, removed, st.Replace)
+		commit.Version, err = w.bump(ctx, st.Note, len(ids), 0, removed, st.Replace)
 		return err
 	})
 	if err != nil {
