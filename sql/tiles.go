@@ -116,10 +116,10 @@ type tileData struct {
 
 // holdDrawnBelowZoom: below this zoom tile_mvt holds the drawn points of an
 // unclustered point layer for a second try under the byte cap, as
-// tile_mvt_thinned does for lines and polygons at generalised zooms. Dense points fill the byte
-// cap there (a zoom-12 tile of the bench's 1,000,000 points holds 14,000 of
-// them, 550 KB), and without the second try such a tile is read, drawn and
-// encoded twice; from zoom 13 on tiles seldom reach the cap, and holding
+// tile_mvt_thinned does for lines and polygons at generalised zooms. Dense
+// points fill the byte cap there (a zoom-12 tile of the bench's 1,000,000
+// points holds 14,000 of them, 550 KB), and without the second try such a
+// tile is read, drawn and encoded twice; from zoom 13 on tiles seldom reach the cap, and holding
 // the rows would cost a fifth of every tile.
 const holdDrawnBelowZoom = 13
 
