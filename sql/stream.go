@@ -134,9 +134,12 @@ func (w *writer) produce(next func() (layers.Feature, error), size int, chunks c
 		}
 	}
 	// The first chunks are small, so that the database starts while the
-	// stream is young; they double up to size.
+	// stream is young; they double up to size. Each feature's row is encoded
+	// as it arrives, while the stream's source is still producing, so that
+	// when the source ends only the last chunk's sort and copy are left.
 	want := max(1, size/16)
 	var fs []layers.Feature
+	var rows [][]any
 	for n := 0; ; n++ {
 		select {
 		case <-quit:
@@ -146,7 +149,7 @@ func (w *writer) produce(next func() (layers.Feature, error), size int, chunks c
 		f, err := next()
 		if errors.Is(err, io.EOF) {
 			if len(fs) > 0 {
-				send(w.encodeChunk(fs))
+				send(sortChunk(fs, rows))
 			}
 			return
 		}
@@ -156,29 +159,30 @@ func (w *writer) produce(next func() (layers.Feature, error), size int, chunks c
 		if err == nil && f.ID != 0 {
 			err = layers.Errorf(layers.Invalid, "sql.ApplyStream", "streamed feature #%d has id %d; the store gives streamed features their ids", n+1, f.ID)
 		}
+		var row []any
+		if err == nil {
+			row, err = w.row(f, 0, encodeEWKB)
+		}
 		if err != nil {
 			send(rowChunk{err: err})
 			return
 		}
-		fs = append(fs, f)
+		fs, rows = append(fs, f), append(rows, row)
 		if len(fs) == want {
-			if !send(w.encodeChunk(fs)) {
+			if !send(sortChunk(fs, rows)) {
 				return
 			}
-			fs, want = nil, min(2*want, size)
+			fs, rows, want = nil, nil, min(2*want, size)
 		}
 	}
 }
 
-// encodeChunk orders fs spatially and encodes their rows, as copyRows does.
-func (w *writer) encodeChunk(fs []layers.Feature) rowChunk {
+// sortChunk puts the rows of fs (rows[i] is fs[i]'s, its id still to be
+// filled in) into spatial order, as copyRows does.
+func sortChunk(fs []layers.Feature, rows [][]any) rowChunk {
 	c := rowChunk{fs: fs, place: spatialOrder(fs), rows: make([][]any, len(fs))}
 	for i, k := range c.place {
-		row, err := w.row(fs[k], fs[k].ID, encodeEWKB)
-		if err != nil {
-			return rowChunk{err: err}
-		}
-		c.rows[i] = row
+		c.rows[i] = rows[k]
 	}
 	return c
 }
