@@ -281,11 +281,7 @@ func loginRefused(c echo.Context, lock loginLock, now time.Time) error {
 // with address, that client address's.
 func (s *Server) unlockLogin(c echo.Context) error {
 	const op = "server.unlockLogin"
-	acc, err := s.accounts()
-	if err != nil {
-		return err
-	}
-	u, err := s.pathUser(c, acc)
+	_, u, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}

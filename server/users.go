@@ -69,12 +69,8 @@ func (s *Server) createUser(c echo.Context) error {
 // slip; another administrator (or `onemap admin`) can.
 func (s *Server) updateUser(c echo.Context) error {
 	const op = "server.updateUser"
-	acc, err := s.accounts()
-	if err != nil {
-		return err
-	}
 	ctx := c.Request().Context()
-	u, err := s.pathUser(c, acc)
+	acc, u, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -124,11 +120,7 @@ func (s *Server) updateUser(c echo.Context) error {
 // listTokens serves GET /api/users/{id}/tokens: the tokens without their
 // secrets, which the server does not have.
 func (s *Server) listTokens(c echo.Context) error {
-	acc, err := s.accounts()
-	if err != nil {
-		return err
-	}
-	u, err := s.pathUser(c, acc)
+	acc, u, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -152,11 +144,7 @@ type tokenAnswer struct {
 // "expires_in_days"}: a new API token whose secret is in this answer only.
 func (s *Server) createToken(c echo.Context) error {
 	const op = "server.createToken"
-	acc, err := s.accounts()
-	if err != nil {
-		return err
-	}
-	u, err := s.pathUser(c, acc)
+	acc, u, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -184,11 +172,7 @@ func (s *Server) createToken(c echo.Context) error {
 // deleteToken serves DELETE /api/users/{id}/tokens/{tokenId}.
 func (s *Server) deleteToken(c echo.Context) error {
 	const op = "server.deleteToken"
-	acc, err := s.accounts()
-	if err != nil {
-		return err
-	}
-	u, err := s.pathUser(c, acc)
+	acc, u, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -205,13 +189,18 @@ func (s *Server) deleteToken(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// pathUser loads the user of the id path parameter.
-func (s *Server) pathUser(c echo.Context, acc layers.Accounts) (layers.User, error) {
+// pathUser is the accounts store and the user of the id path parameter.
+func (s *Server) pathUser(c echo.Context) (layers.Accounts, layers.User, error) {
+	acc, err := s.accounts()
+	if err != nil {
+		return nil, layers.User{}, err
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return layers.User{}, layers.Errorf(layers.NotFound, "server.pathUser", "there is no user %q; user IDs are positive whole numbers (GET /api/users lists them)", c.Param("id"))
+		return nil, layers.User{}, layers.Errorf(layers.NotFound, "server.pathUser", "there is no user %q; user IDs are positive whole numbers (GET /api/users lists them)", c.Param("id"))
 	}
-	return acc.User(c.Request().Context(), id)
+	u, err := acc.User(c.Request().Context(), id)
+	return acc, u, err
 }
 
 // outcome is the audit outcome of an action that returned err.

@@ -22,15 +22,14 @@ func (s *Store) Apply(ctx context.Context, name string, b layers.Batch) (layers.
 	const op = "sql.Apply"
 	var commit layers.Commit
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		l, err := s.layer(ctx, tx, s.q.LayerLock, name, op)
+		w, err := s.lockedWriter(ctx, tx, name, op)
 		if err != nil {
 			return err
 		}
-		b, err := layers.PrepareBatch(l, b)
+		b, err := layers.PrepareBatch(w.l, b)
 		if err != nil {
 			return err
 		}
-		w := &writer{s: s, tx: tx, l: l, td: newTableData(l)}
 		removed := 0
 		if b.Replace {
 			if removed, err = w.clear(ctx); err != nil {
@@ -55,6 +54,17 @@ func (s *Store) Apply(ctx context.Context, name string, b layers.Batch) (layers.
 		return layers.Commit{}, dbError(err, op)
 	}
 	return commit, nil
+}
+
+// lockedWriter locks the layer's catalog row in tx, so that writers of a
+// layer take turns and its versions neither skip nor repeat, and returns
+// the writer of its table.
+func (s *Store) lockedWriter(ctx context.Context, tx pgx.Tx, name, op string) (*writer, error) {
+	l, err := s.layer(ctx, tx, s.q.LayerLock, name, op)
+	if err != nil {
+		return nil, err
+	}
+	return &writer{s: s, tx: tx, l: l, td: newTableData(l)}, nil
 }
 
 // bump raises the layer's version by one and records what the change did,

@@ -45,11 +45,10 @@ func (s *Store) applyStream(ctx context.Context, st layers.Stream, chunk int) (l
 				return err
 			}
 		}
-		l, err := s.layer(ctx, tx, s.q.LayerLock, st.Layer, op)
+		w, err := s.lockedWriter(ctx, tx, st.Layer, op)
 		if err != nil {
 			return err
 		}
-		w := &writer{s: s, tx: tx, l: l, td: newTableData(l)}
 		removed := 0
 		if st.Replace {
 			if removed, err = w.clear(ctx); err != nil {

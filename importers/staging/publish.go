@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,36 +67,61 @@ func (s *Service) Publish(ctx context.Context, id string) (Upload, error) {
 	if err != nil {
 		return rec, err
 	}
-	if err := s.appendLog(logEntry{Kind: "publishing", Layer: l.Name, Upload: rec.ID, VersionBefore: before, At: time.Now().UTC()}); err != nil {
-		return rec, layers.Wrap(err, layers.Internal, op, "cannot write the publish log, so a rollback could not find this publish; nothing was published")
+	if err := s.announcePublish(l.Name, rec.ID, before); err != nil {
+		return rec, err
 	}
 	commit, err := s.store.Apply(ctx, l.Name, layers.Batch{Replace: true, Insert: staged, Note: publishNote(rec.ID, rec.Name)})
 	if err != nil {
 		return rec, err
 	}
-	if err := keepPublished(u, rec.Run, commit); err != nil {
-		s.log.Error("cannot keep the published features for rollback", "upload", rec.ID, "err", err)
-	}
-	pub := Publication{Layer: l.Name, Version: commit.Version, VersionBefore: before, Features: len(staged), At: time.Now().UTC()}
-	for v := before + 1; v < commit.Version; v++ {
-		pub.Overwritten = append(pub.Overwritten, v)
-	}
-	if len(pub.Overwritten) > 0 {
-		s.log.Warn("the layer changed between the snapshot and the publish; a rollback of this publish will not restore those versions",
-			"layer", l.Name, "snapshot", before, "overwritten", pub.Overwritten, "published", commit.Version)
-	}
-	if err := s.appendLog(logEntry{Kind: "publish", Layer: l.Name, Upload: rec.ID, Version: commit.Version, VersionBefore: before, Overwritten: pub.Overwritten, At: pub.At}); err != nil {
-		s.log.Error("cannot append to the publish log", "err", err)
-	}
+	pub := s.published(u, rec.ID, rec.Run, l.Name, before, commit)
 	u.mu.Lock()
-	u.rec.Publications = append(u.rec.Publications, pub)
-	u.rec.State, u.rec.UpdatedAt = Published, pub.At
+	recordPublication(&u.rec, pub)
 	out := u.rec
 	u.mu.Unlock()
 	if err := saveRecord(u.dir, out); err != nil {
 		s.log.Error("cannot save the upload record", "upload", rec.ID, "err", err)
 	}
 	return out, nil
+}
+
+// announcePublish writes the intent line of a publish into layer, taken
+// after the snapshot of version before and ahead of the store's commit, so
+// that a crash between the commit and the publish line still leaves a
+// publish that Rollback finds.
+func (s *Service) announcePublish(layer, upload string, before int64) error {
+	if err := s.appendLog(logEntry{Kind: "publishing", Layer: layer, Upload: upload, VersionBefore: before, At: time.Now().UTC()}); err != nil {
+		return layers.Wrap(err, layers.Internal, "staging.Publish", "cannot write the publish log, so a rollback could not find this publish; nothing was published")
+	}
+	return nil
+}
+
+// published does what follows a publish's commit: the features and IDs
+// kept for rollback, the versions an edit slipped in between snapshot and
+// commit named (they are what a rollback cannot restore), the publish line
+// logged. It returns the Publication to record.
+func (s *Service) published(u *upload, upload string, run int, layer string, before int64, commit layers.Commit) Publication {
+	if err := keepPublished(u, run, commit); err != nil {
+		s.log.Error("cannot keep the published features for rollback", "upload", upload, "err", err)
+	}
+	pub := Publication{Layer: layer, Version: commit.Version, VersionBefore: before, Features: len(commit.IDs), At: time.Now().UTC()}
+	for v := before + 1; v < commit.Version; v++ {
+		pub.Overwritten = append(pub.Overwritten, v)
+	}
+	if len(pub.Overwritten) > 0 {
+		s.log.Warn("the layer changed between the snapshot and the publish; a rollback of this publish will not restore those versions",
+			"layer", layer, "snapshot", before, "overwritten", pub.Overwritten, "published", commit.Version)
+	}
+	if err := s.appendLog(logEntry{Kind: "publish", Layer: layer, Upload: upload, Version: commit.Version, VersionBefore: before, Overwritten: pub.Overwritten, At: pub.At}); err != nil {
+		s.log.Error("cannot append to the publish log", "err", err)
+	}
+	return pub
+}
+
+// recordPublication records pub in rec (the upload's record or a copy).
+func recordPublication(rec *Upload, pub Publication) {
+	rec.Publications = append(slices.Clip(rec.Publications), pub)
+	rec.State, rec.UpdatedAt = Published, pub.At
 }
 
 // publishNote is the version note of a publish; Rollback recognises a

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"slices"
-	"time"
 
 	"onemap/importers/pipeline"
 	"onemap/layers"
@@ -66,7 +64,6 @@ type streamPublish struct {
 // publish cannot start (the target changed, the store is not a
 // StreamWriter, the snapshot fails), the run goes on only staging.
 func (p *streamPublish) tee(rep *pipeline.Report) func(layers.Feature) {
-	const op = "staging.Publish"
 	sw, ok := p.s.store.(layers.StreamWriter)
 	if !ok {
 		p.err = errNoStream
@@ -94,8 +91,8 @@ func (p *streamPublish) tee(rep *pipeline.Report) func(layers.Feature) {
 		return nil
 	}
 	rec := p.u.snapshot()
-	if err := p.s.appendLog(logEntry{Kind: "publishing", Layer: l.Name, Upload: rec.ID, VersionBefore: before, At: time.Now().UTC()}); err != nil {
-		p.err = layers.Wrap(err, layers.Internal, op, "cannot write the publish log, so a rollback could not find this publish; nothing was published")
+	if err := p.s.announcePublish(l.Name, rec.ID, before); err != nil {
+		p.err = err
 		return nil
 	}
 	p.layer, p.before, p.started = l.Name, before, true
@@ -183,28 +180,8 @@ func (p *streamPublish) finish(ready bool, run int) (*Publication, error) {
 	case p.cerr != nil:
 		return nil, p.cerr
 	}
-	rec := p.u.snapshot()
-	if err := keepPublished(p.u, run, p.commit); err != nil {
-		p.s.log.Error("cannot keep the published features for rollback", "upload", rec.ID, "err", err)
-	}
-	pub := &Publication{Layer: p.layer, Version: p.commit.Version, VersionBefore: p.before, Features: len(p.commit.IDs), At: time.Now().UTC()}
-	for v := p.before + 1; v < p.commit.Version; v++ {
-		pub.Overwritten = append(pub.Overwritten, v)
-	}
-	if len(pub.Overwritten) > 0 {
-		p.s.log.Warn("the layer changed between the snapshot and the publish; a rollback of this publish will not restore those versions",
-			"layer", p.layer, "snapshot", p.before, "overwritten", pub.Overwritten, "published", p.commit.Version)
-	}
-	if err := p.s.appendLog(logEntry{Kind: "publish", Layer: p.layer, Upload: rec.ID, Version: p.commit.Version, VersionBefore: p.before, Overwritten: pub.Overwritten, At: pub.At}); err != nil {
-		p.s.log.Error("cannot append to the publish log", "err", err)
-	}
-	return pub, nil
-}
-
-// recordPublication records pub in rec (a copy of the upload's record).
-func recordPublication(rec *Upload, pub Publication) {
-	rec.Publications = append(slices.Clip(rec.Publications), pub)
-	rec.State, rec.UpdatedAt = Published, pub.At
+	pub := p.s.published(p.u, p.u.snapshot().ID, run, p.layer, p.before, p.commit)
+	return &pub, nil
 }
 
 // CommitAndPublish is Commit followed, when the run ends Ready, by a
