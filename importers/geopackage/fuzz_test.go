@@ -2,7 +2,10 @@ package geopackage
 
 import (
 	"encoding/binary"
+	"onemap/layers"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // FuzzDecodeGeometry feeds arbitrary blobs to the geometry decoder: it
@@ -28,7 +31,7 @@ func FuzzDecodeGeometry(f *testing.F) {
 		}
 		n := 0
 		if g.Geometry != nil {
-			eachPoint(g.Geometry, func() { n++ })
+			layers.EachVertex(g.Geometry, func(orb.Point) { n++ })
 		}
 		if n*16 > len(b) {
 			t.Fatalf("%d points from a %d-byte blob", n, len(b))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"onemap/layers"
 
 	"github.com/paulmach/orb"
 )
@@ -99,39 +100,8 @@ func isEmpty(g orb.Geometry) bool {
 		return math.IsNaN(p[0]) && math.IsNaN(p[1])
 	}
 	empty := true
-	eachPoint(g, func() { empty = false })
+	layers.EachVertex(g, func(orb.Point) { empty = false })
 	return empty
-}
-
-func eachPoint(g orb.Geometry, fn func()) {
-	switch g := g.(type) {
-	case orb.Point:
-		fn()
-	case orb.MultiPoint:
-		for range g {
-			fn()
-		}
-	case orb.LineString:
-		for range g {
-			fn()
-		}
-	case orb.MultiLineString:
-		for _, l := range g {
-			eachPoint(l, fn)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			eachPoint(orb.LineString(r), fn)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			eachPoint(p, fn)
-		}
-	case orb.Collection:
-		for _, x := range g {
-			eachPoint(x, fn)
-		}
-	}
 }
 
 // wkbReader reads ISO WKB (and the EWKB flag bits some writers use),
@@ -244,6 +214,25 @@ func (r *wkbReader) polygon(order binary.ByteOrder, dims int) (orb.Polygon, erro
 	return p, nil
 }
 
+// single reads the body of a point, line string or polygon (typ) whose
+// header has been read.
+func (r *wkbReader) single(order binary.ByteOrder, typ uint32, dims int) (orb.Geometry, error) {
+	switch typ {
+	case wkbPoint:
+		if r.left() < 8*dims {
+			return nil, geomErr("the WKB ends inside a point")
+		}
+		p := orb.Point{math.Float64frombits(order.Uint64(r.b[r.off:])), math.Float64frombits(order.Uint64(r.b[r.off+8:]))}
+		r.off += 8 * dims
+		return p, nil
+	case wkbLineString:
+		pts, err := r.points(order, dims)
+		return orb.LineString(pts), err
+	default:
+		return r.polygon(order, dims)
+	}
+}
+
 // geometry reads one WKB geometry at the current offset.
 func (r *wkbReader) geometry(depth int) (orb.Geometry, error) {
 	order, typ, dims, err := r.header()
@@ -259,34 +248,11 @@ func (r *wkbReader) geometry(depth int) (orb.Geometry, error) {
 		if t != want {
 			return nil, geomErr("a multi-geometry member has WKB type %d, not %d", t, want)
 		}
-		switch t {
-		case wkbPoint:
-			if r.left() < 8*d {
-				return nil, geomErr("the WKB ends inside a point")
-			}
-			p := orb.Point{math.Float64frombits(o.Uint64(r.b[r.off:])), math.Float64frombits(o.Uint64(r.b[r.off+8:]))}
-			r.off += 8 * d
-			return p, nil
-		case wkbLineString:
-			pts, err := r.points(o, d)
-			return orb.LineString(pts), err
-		default:
-			return r.polygon(o, d)
-		}
+		return r.single(o, t, d)
 	}
 	switch typ {
-	case wkbPoint:
-		if r.left() < 8*dims {
-			return nil, geomErr("the WKB ends inside a point")
-		}
-		p := orb.Point{math.Float64frombits(order.Uint64(r.b[r.off:])), math.Float64frombits(order.Uint64(r.b[r.off+8:]))}
-		r.off += 8 * dims
-		return p, nil
-	case wkbLineString:
-		pts, err := r.points(order, dims)
-		return orb.LineString(pts), err
-	case wkbPolygon:
-		return r.polygon(order, dims)
+	case wkbPoint, wkbLineString, wkbPolygon:
+		return r.single(order, typ, dims)
 	case wkbMultiPoint, wkbMultiLineString, wkbMultiPolygon:
 		n, err := r.count(order, 5)
 		if err != nil {
