@@ -33,15 +33,9 @@ func (s *Store) Query(ctx context.Context, name string, q layers.Query) (layers.
 		return layers.Result{}, layers.Wrap(err, layers.Internal, op, "")
 	}
 	// The replica answers when it holds the version just read (replica.go).
-	var res layers.Result
-	ok, err := s.onReplica(ctx, name, l.Version, func(db querier) (err error) {
-		res, err = s.queryPage(ctx, db, text, d, q)
-		return err
+	return readRouted(ctx, s, name, l.Version, func(db querier) (layers.Result, error) {
+		return s.queryPage(ctx, db, text, d, q)
 	})
-	if ok || err != nil {
-		return res, err
-	}
-	return s.queryPage(ctx, s.pool, text, d, q)
 }
 
 // queryPage runs the rendered features query on db and, for a page past
@@ -105,15 +99,9 @@ func (s *Store) Feature(ctx context.Context, name string, id int64) (layers.Feat
 	if err != nil {
 		return layers.Feature{}, layers.Wrap(err, layers.Internal, op, "")
 	}
-	var f layers.Feature
-	ok, err := s.onReplica(ctx, name, l.Version, func(db querier) (err error) {
-		f, err = s.feature(ctx, db, text, l, id)
-		return err
+	return readRouted(ctx, s, name, l.Version, func(db querier) (layers.Feature, error) {
+		return s.feature(ctx, db, text, l, id)
 	})
-	if ok || err != nil {
-		return f, err
-	}
-	return s.feature(ctx, s.pool, text, l, id)
 }
 
 // feature reads one feature on db.

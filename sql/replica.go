@@ -105,6 +105,20 @@ func (s *Store) onReplica(ctx context.Context, name string, want int64, read fun
 	return true, nil
 }
 
+// readRouted is read's answer from the replica when onReplica can give it,
+// from the primary otherwise.
+func readRouted[T any](ctx context.Context, s *Store, name string, want int64, read func(db querier) (T, error)) (T, error) {
+	var out T
+	ok, err := s.onReplica(ctx, name, want, func(db querier) (err error) {
+		out, err = read(db)
+		return err
+	})
+	if ok || err != nil {
+		return out, err
+	}
+	return read(s.pool)
+}
+
 // fail counts a replica failure. The read goes to the primary unless the
 // request is over, whose error is then the answer.
 func (r *replica) fail(ctx context.Context, err error) error {
