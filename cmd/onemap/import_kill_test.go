@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
@@ -59,42 +60,29 @@ func TestKillDuringOnePassImport(t *testing.T) {
 
 	cmd := exec.Command(os.Args[0], "import", big, "-layer", "squares", "-uploads", uploads, "-publish")
 	cmd.Env = append(os.Environ(), asProgram+"=1", "ONEMAP_DATABASE_URL="+dbURL)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// The progress line comes once records have been read, and the stream
-	// into the layer starts before the first record: kill it then, while
-	// the database is copying.
-	progress := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Split(bufio.ScanRunes)
-		var seen strings.Builder
-		for sc.Scan() {
-			seen.WriteString(sc.Text())
-			if strings.Contains(seen.String(), "条记录") {
-				progress <- true
-				break
-			}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	// Kill it while PostgreSQL is copying its rows into the layer.
+	for deadline := time.Now().Add(2 * time.Minute); !copyingInto(t, dbURL, "squares"); {
+		select {
+		case <-exited:
+			t.Fatalf("the import ended before it was seen copying:\n%s", stderr.String())
+		default:
 		}
-		progress <- false
-	}()
-	select {
-	case ok := <-progress:
-		if !ok {
-			t.Fatal("the import ended without a progress line")
+		if time.Now().After(deadline) {
+			t.Fatal("the import was never seen copying into the layer")
 		}
-	case <-time.After(2 * time.Minute):
-		t.Fatal("no progress line")
+		time.Sleep(20 * time.Millisecond)
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	_ = cmd.Wait()
+	<-exited
 
 	after, err := store.Layer(ctx, "squares")
 	if err != nil {
@@ -137,6 +125,29 @@ func TestKillDuringOnePassImport(t *testing.T) {
 	}
 }
 
+// copyingInto reports whether a session is copying into the table now.
+func copyingInto(t *testing.T, dbURL, table string) bool {
+	t.Helper()
+	return psqlInt(t, dbURL, fmt.Sprintf("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query ILIKE 'copy %%%s%%'", table)) > 0
+}
+
+// psqlInt runs a query that answers one integer through psql, on the
+// database of the URL (psql takes no search_path in a URL).
+func psqlInt(t *testing.T, dbURL, query string) int64 {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.RawQuery = "sslmode=disable"
+	out, err := exec.Command("psql", "-X", "-qAt", u.String(), "-c", query).Output()
+	if err != nil {
+		t.Fatalf("psql: %v", err)
+	}
+	n, _ := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+	return n
+}
+
 // insertedRows is how many rows were ever inserted into the table of the
 // URL's schema, committed or not (pg_stat_user_tables.n_tup_ins), once the
 // count has settled (a killed client's backend reports when it exits).
@@ -147,18 +158,9 @@ func insertedRows(t *testing.T, dbURL, table string) int64 {
 		t.Fatal(err)
 	}
 	schema, _, _ := strings.Cut(u.Query().Get("search_path"), ",")
-	u.RawQuery = "sslmode=disable"
 	var n int64
-	for range 50 {
-		out, err := exec.Command("psql", "-X", "-qAt", u.String(), "-c",
-			fmt.Sprintf("SELECT pg_stat_clear_snapshot(); SELECT n_tup_ins FROM pg_stat_user_tables WHERE schemaname = '%s' AND relname = '%s'", schema, table)).Output()
-		if err != nil {
-			t.Fatalf("psql: %v", err)
-		}
-		fields := strings.Fields(string(out))
-		if len(fields) > 0 {
-			n, _ = strconv.ParseInt(fields[len(fields)-1], 10, 64)
-		}
+	for range 200 {
+		n = psqlInt(t, dbURL, fmt.Sprintf("SELECT n_tup_ins FROM pg_stat_user_tables WHERE schemaname = '%s' AND relname = '%s'", schema, table))
 		if n > 100 {
 			break
 		}
